@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+
+namespace LlmGateway.Tests.Infrastructure;
+
+/// <summary>Builds yarp.json documents for tests.</summary>
+internal sealed class TestConfig
+{
+    private readonly JsonObject _routes = [];
+    private readonly JsonObject _clusters = [];
+    private readonly JsonObject _gateway = [];
+
+    public TestConfig Route(string id, string cluster, string path, string? headerMode = null, string[]? values = null, int? order = null, JsonArray? transforms = null)
+    {
+        var match = new JsonObject { ["Path"] = path };
+        if (headerMode is not null)
+        {
+            var header = new JsonObject { ["Name"] = "X-Gateway-Model", ["Mode"] = headerMode };
+            if (values is not null)
+            {
+                header["Values"] = new JsonArray(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
+            }
+
+            match["Headers"] = new JsonArray(header);
+        }
+
+        var route = new JsonObject
+        {
+            ["ClusterId"] = cluster,
+            ["Match"] = match,
+            ["Transforms"] = transforms ?? new JsonArray(new JsonObject { ["Sanitize"] = "Strict" }),
+        };
+        if (order is not null)
+        {
+            route["Order"] = order;
+        }
+
+        _routes[id] = route;
+        return this;
+    }
+
+    public TestConfig Cluster(string id, Uri address, string? activityTimeout = null)
+    {
+        var cluster = new JsonObject
+        {
+            ["Destinations"] = new JsonObject { ["d1"] = new JsonObject { ["Address"] = address.ToString() } },
+        };
+        if (activityTimeout is not null)
+        {
+            cluster["HttpRequest"] = new JsonObject { ["ActivityTimeout"] = activityTimeout };
+        }
+
+        _clusters[id] = cluster;
+        return this;
+    }
+
+    public TestConfig Gateway(string key, JsonNode value)
+    {
+        _gateway[key] = value;
+        return this;
+    }
+
+    /// <summary>One catch-all route per front-end protocol to <paramref name="cluster"/>.</summary>
+    public TestConfig AllProtocols(string cluster, string suffix = "")
+        => Route("openai" + suffix, cluster, "/v1/chat/completions")
+            .Route("anthropic" + suffix, cluster, "/v1/messages/{**rest}")
+            .Route("gemini" + suffix, cluster, "/v1beta/models/{**rest}", headerMode: "Exists")
+            .Route("gemini-v1" + suffix, cluster, "/v1/models/{**rest}", headerMode: "Exists");
+
+    public string ToJson() => new JsonObject
+    {
+        ["Gateway"] = _gateway.DeepClone(),
+        ["ReverseProxy"] = new JsonObject { ["Routes"] = _routes.DeepClone(), ["Clusters"] = _clusters.DeepClone() },
+    }.ToJsonString();
+}

@@ -1,0 +1,34 @@
+using System.Text;
+using System.Text.Json;
+using LlmGateway.Providers.Requests;
+using NUnit.Framework;
+
+namespace LlmGateway.Tests.Providers;
+
+[TestFixture]
+public sealed class RequestEnvelopeTests
+{
+    [TestCase("""{"model":"gpt-4o","stream":true}""", "gpt-4o", true)]
+    [TestCase("""{"stream":false,"messages":[{"model":"inner"}],"model":"claude-3"}""", "claude-3", false)]
+    [TestCase("""{"messages":[],"metadata":{"model":"nested","stream":true}}""", null, false)]
+    [TestCase("""{"model":42,"stream":"yes"}""", null, false)]
+    [TestCase("""{"model":"","stream":true}""", null, true)]
+    [TestCase("""  {"model":"caf\u00e9"}  """, "café", false)]
+    public void Read_TopLevelFields_AreFoundAndNestedOnesIgnored(string json, string? model, bool stream)
+    {
+        var envelope = RequestEnvelope.Read(Encoding.UTF8.GetBytes(json));
+
+        Assert.That(envelope, Is.EqualTo(new RequestEnvelope(model, stream)));
+    }
+
+    [TestCase("""{"model":"x",""")]
+    [TestCase("""{"model":"x"} {"model":"y"}""")]
+    [TestCase("""["model","x"]""")]
+    [TestCase("""{"model":"x","messages":[1,2,}""")]
+    [TestCase("")]
+    [TestCase("""{"model":"x"} trailing""")]
+    public void Read_MalformedJson_Throws(string json)
+    {
+        Assert.That(() => RequestEnvelope.Read(Encoding.UTF8.GetBytes(json)), Throws.InstanceOf<JsonException>());
+    }
+}

@@ -1,0 +1,92 @@
+using LlmGateway.Errors;
+using LlmGateway.Health;
+using LlmGateway.Providers.Mock;
+using LlmGateway.Routing;
+using LlmGateway.Transforms.Sanitize;
+using LlmGateway.Upstream;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace LlmGateway.Hosting;
+
+/// <summary>Builds the gateway host: configuration, services and the request pipeline.</summary>
+public static class GatewayApp
+{
+    /// <summary>The listener used when no <c>--urls</c> / <c>urls</c> setting is given.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    /// <summary>Builds the application. Throws <see cref="GatewayConfigException"/> for an unusable configuration.</summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        var configPath = ConfigFileLocator.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
+
+        // yarp.json sits under the environment and the command line, so any key can be overridden
+        // with --Section:Key=value or Section__Key; it reloads on edit.
+        builder.Configuration
+            .AddJsonFile(configPath, optional: false, reloadOnChange: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        AddServices(builder.Services, builder.Configuration);
+        var app = builder.Build();
+
+        // Before MapReverseProxy, which loads the config and would fail with YARP's own, route-less messages.
+        ProxyConfigValidator.ThrowIfInvalid(app.Services);
+        try
+        {
+            ConfigurePipeline(app);
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is AggregateException invalid)
+        {
+            throw new GatewayConfigException(string.Join(Environment.NewLine, invalid.InnerExceptions.Select(e => e.Message)), ex);
+        }
+
+        // Subscribes to file edits now, not on first use, so every rejected edit is reported.
+        app.Services.GetRequiredService<ProxyConfigReloadReporter>();
+        return app;
+    }
+
+    private static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<GatewayOptions>(configuration.GetSection(GatewayOptions.Section));
+        services.Configure<MockOptions>(configuration.GetSection($"{GatewayOptions.Section}:Mock"));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new MockProviderHandler(
+            () => sp.GetRequiredService<IOptionsMonitor<MockOptions>>().CurrentValue,
+            sp.GetRequiredService<TimeProvider>()));
+
+        services.AddReverseProxy()
+            .LoadFromConfig(configuration.GetSection("ReverseProxy"))
+            .AddConfigFilter<ClusterDefaultsConfigFilter>()
+            .AddConfigFilter<RouteOrderConfigFilter>()
+            .AddTransformFactory<SanitizeTransformFactory>();
+        services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, GatewayForwarderHttpClientFactory>());
+        services.AddSingleton<ProxyConfigReloadReporter>();
+
+        services.AddHealthChecks().AddCheck<ProxyConfigHealthCheck>("proxy-config", tags: ["ready"]);
+    }
+
+    private static void ConfigurePipeline(WebApplication app)
+    {
+        app.UseMiddleware<ModelExtractionMiddleware>();
+        app.UseRouting();
+
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync });
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<ForwarderErrorMiddleware>();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        app.MapFallback("{**path}", NoRouteHandler.HandleAsync);
+    }
+}

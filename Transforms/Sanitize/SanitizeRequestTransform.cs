@@ -1,0 +1,61 @@
+using Yarp.ReverseProxy.Transforms;
+
+namespace LlmGateway.Transforms.Sanitize;
+
+/// <summary>
+/// Strips what must never reach a provider: the client's credentials (its gateway key, or a
+/// provider key it sent by mistake), cookies, the gateway's own routing header, and
+/// Accept-Encoding (YARP does not decompress, and translation and usage taps need plain bytes).
+/// </summary>
+public sealed class SanitizeRequestTransform : RequestTransform
+{
+    // Every header an LLM SDK or a browser may use to carry a credential.
+    private static readonly string[] CredentialHeaders =
+    [
+        "Authorization", "Proxy-Authorization", "x-api-key", "x-goog-api-key", "api-key", "Cookie",
+    ];
+
+    private static readonly string[] QueryCredentials = ["key", "api_key", "api-key"];
+
+    /// <summary>Creates the transform.</summary>
+    public SanitizeRequestTransform(SanitizeMode mode) => Mode = mode;
+
+    /// <summary>The configured mode.</summary>
+    public SanitizeMode Mode { get; }
+
+    /// <inheritdoc />
+    public override ValueTask ApplyAsync(RequestTransformContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var headers = context.ProxyRequest.Headers;
+        foreach (var name in CredentialHeaders)
+        {
+            headers.Remove(name);
+        }
+
+        headers.Remove("Accept-Encoding");
+        headers.Remove(GatewayHeaders.Model);
+
+        if (Mode == SanitizeMode.Strict)
+        {
+            // With default forwarders off YARP copies client-sent forwarding headers verbatim;
+            // a client must not be able to spoof them upstream either.
+            var forwarded = headers
+                .Where(h => h.Key.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(h.Key, "Forwarded", StringComparison.OrdinalIgnoreCase))
+                .Select(h => h.Key)
+                .ToList();
+            foreach (var name in forwarded)
+            {
+                headers.Remove(name);
+            }
+        }
+
+        foreach (var name in QueryCredentials)
+        {
+            context.Query.Collection.Remove(name);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
