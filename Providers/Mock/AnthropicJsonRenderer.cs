@@ -54,6 +54,11 @@ internal static class AnthropicJsonRenderer
         json.WriteString("name", call.Name);
         json.WritePropertyName("input");
         json.WriteRawValue(inputJson, skipInputValidation: true);
+
+        // Current API responses name who made the call; strict SDKs (the .NET one validating) require it.
+        json.WriteStartObject("caller");
+        json.WriteString("type", "direct");
+        json.WriteEndObject();
         json.WriteEndObject();
     }
 
