@@ -140,4 +140,28 @@ public sealed class PassThroughTests
             Assert.That(string.Join("|", received.Headers.Values), Does.Not.Contain("secret"));
         });
     }
+
+    [Test]
+    public async Task Forwarding_KeepForwardedMode_SendsGatewaysOwnForwardingHeadersNotTheClients()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var config = new TestConfig()
+            .Route("chat", "up", "/v1/chat/completions", transforms: new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["Sanitize"] = "KeepForwarded" }))
+            .Cluster("up", upstream.Address);
+        await using var gateway = await GatewayHost.StartAsync(config.ToJson());
+        using var request = ProtocolRequests.Create("openai", "gpt-4o");
+        request.Headers.Add("X-Forwarded-For", "10.9.9.9");
+        request.Headers.Add("Forwarded", "for=10.9.9.9");
+        request.Headers.Add("Authorization", "Bearer gw-secret");
+        using var response = await gateway.Client.SendAsync(request);
+
+        var received = upstream.Received.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(received.Headers["X-Forwarded-For"], Is.EqualTo("127.0.0.1"));
+            Assert.That(received.Headers["X-Forwarded-Proto"], Is.EqualTo("http"));
+            Assert.That(received.Headers.ContainsKey("Forwarded"), Is.False);
+            Assert.That(received.Headers.ContainsKey("Authorization"), Is.False);
+        });
+    }
 }

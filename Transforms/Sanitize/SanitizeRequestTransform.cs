@@ -36,13 +36,14 @@ public sealed class SanitizeRequestTransform : RequestTransform
         headers.Remove("Accept-Encoding");
         headers.Remove(GatewayHeaders.Model);
 
+        // RFC 7239 Forwarded is never produced by YARP's defaults, so a client-sent one is always a spoof.
+        headers.Remove("Forwarded");
         if (Mode == SanitizeMode.Strict)
         {
-            // With default forwarders off YARP copies client-sent forwarding headers verbatim;
-            // a client must not be able to spoof them upstream either.
+            // With default forwarders off YARP copies client-sent X-Forwarded-* verbatim. In
+            // KeepForwarded mode YARP's forwarders run after this transform and replace them.
             var forwarded = headers
-                .Where(h => h.Key.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase)
-                    || string.Equals(h.Key, "Forwarded", StringComparison.OrdinalIgnoreCase))
+                .Where(h => h.Key.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase))
                 .Select(h => h.Key)
                 .ToList();
             foreach (var name in forwarded)
