@@ -39,7 +39,6 @@ internal sealed class GatewayHost : IAsyncDisposable
             "--config", configPath,
             "--urls", "http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection=Error",
             .. extraArgs,
         ];
         var app = GatewayApp.Build(args);

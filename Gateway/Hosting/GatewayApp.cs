@@ -4,6 +4,7 @@ using LlmGateway.Providers.Mock;
 using LlmGateway.Routing;
 using LlmGateway.Transforms.Sanitize;
 using LlmGateway.Upstream;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -61,6 +62,10 @@ public static class GatewayApp
         services.AddSingleton(sp => new MockProviderHandler(
             () => sp.GetRequiredService<IOptionsMonitor<MockOptions>>().CurrentValue,
             sp.GetRequiredService<TimeProvider>()));
+
+        // YARP's session affinity is the only user of data protection; LLM routes do not use
+        // affinity, so keys stay in memory instead of being written under the user's profile.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
 
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
