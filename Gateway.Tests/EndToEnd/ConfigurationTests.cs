@@ -51,6 +51,18 @@ public sealed class ConfigurationTests
     }
 
     [Test]
+    public void Startup_UnknownProviderKind_IsRejectedNamingCluster()
+    {
+        var json = """
+            {"ReverseProxy":{"Routes":{"chat":{"ClusterId":"up","Match":{"Path":"/v1/chat/completions"}}},
+             "Clusters":{"up":{"Metadata":{"Provider":"openia"},"Destinations":{"d":{"Address":"http://127.0.0.1:9/"}}}}}}
+            """;
+
+        var error = Assert.ThrowsAsync<GatewayConfigException>(async () => await GatewayHost.StartAsync(json));
+        Assert.That(error!.Message, Does.Contain("Cluster 'up'").And.Contain("'openia'"));
+    }
+
+    [Test]
     public async Task Process_InvalidConfig_ExitsNonZeroWithMessage()
     {
         var directory = Directory.CreateTempSubdirectory("gateway-bad-").FullName;

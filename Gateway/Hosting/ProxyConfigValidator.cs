@@ -1,3 +1,4 @@
+using LlmGateway.Providers;
 using Yarp.ReverseProxy.Configuration;
 
 namespace LlmGateway.Hosting;
@@ -50,6 +51,11 @@ internal static class ProxyConfigValidator
 
         foreach (var cluster in config.Clusters)
         {
+            if (!ProviderTarget.TryResolve(cluster.Metadata, out _, out var providerError))
+            {
+                errors.Add($"Cluster '{cluster.ClusterId}': {providerError}.");
+            }
+
             foreach (var error in validator.ValidateClusterAsync(cluster).AsTask().GetAwaiter().GetResult())
             {
                 errors.Add(error.Message.Contains($"'{cluster.ClusterId}'", StringComparison.Ordinal)

@@ -76,6 +76,13 @@ public static class ProtocolErrors
         _ => "INTERNAL",
     };
 
+    /// <summary>
+    /// The status a client of <paramref name="protocol"/> should see for an upstream status:
+    /// Anthropic's 529 (overloaded) becomes 503 for OpenAI and Gemini clients, which do not know it.
+    /// </summary>
+    public static int ClientStatus(LlmProtocol protocol, int upstreamStatus)
+        => upstreamStatus == 529 && protocol != LlmProtocol.AnthropicMessages ? 503 : upstreamStatus;
+
     /// <summary>Renders a gateway error as the body <paramref name="protocol"/>'s clients expect.</summary>
     public static byte[] Render(LlmProtocol protocol, GatewayErrorCode code, string message)
         => Render(protocol, StatusFor(code), message, CodeName(code));

@@ -42,11 +42,16 @@ public sealed class SanitizeRequestTransform : RequestTransform
         {
             // With default forwarders off YARP copies client-sent X-Forwarded-* verbatim. In
             // KeepForwarded mode YARP's forwarders run after this transform and replace them.
-            var forwarded = headers
-                .Where(h => h.Key.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase))
-                .Select(h => h.Key)
-                .ToList();
-            foreach (var name in forwarded)
+            List<string>? forwarded = null;
+            foreach (var header in headers)
+            {
+                if (header.Key.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase))
+                {
+                    (forwarded ??= []).Add(header.Key);
+                }
+            }
+
+            foreach (var name in forwarded ?? [])
             {
                 headers.Remove(name);
             }
