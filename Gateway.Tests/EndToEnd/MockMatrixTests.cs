@@ -38,9 +38,9 @@ public sealed class MockMatrixTests
     [TestCaseSource(nameof(Cases))]
     public async Task Mock_AnyProtocolAndMode_AnswerFollowsDocumentedRules(string protocol, bool stream, bool tools)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, Path(protocol, stream))
+        using var request = new HttpRequestMessage(HttpMethod.Post, Path(protocol, stream, null))
         {
-            Content = new StringContent(Body(protocol, stream, tools), Encoding.UTF8, "application/json"),
+            Content = new StringContent(Body(protocol, stream, tools, null), Encoding.UTF8, "application/json"),
         };
         using var response = await _gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var answer = stream
@@ -70,14 +70,14 @@ public sealed class MockMatrixTests
         });
     }
 
-    private static string Path(string protocol, bool stream) => protocol switch
+    internal static string Path(string protocol, bool stream, string? model) => protocol switch
     {
         "openai" => "v1/chat/completions",
         "anthropic" => "v1/messages",
-        _ => stream ? "v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse" : "v1beta/models/gemini-2.5-flash:generateContent",
+        _ => stream ? $"v1beta/models/{model ?? "gemini-2.5-flash"}:streamGenerateContent?alt=sse" : $"v1beta/models/{model ?? "gemini-2.5-flash"}:generateContent",
     };
 
-    private static string Body(string protocol, bool stream, bool tools)
+    internal static string Body(string protocol, bool stream, bool tools, string? model)
     {
         const string schema = """{"type":"object","properties":{"city":{"type":"string"},"days":{"type":"integer"}}}""";
         var s = stream ? "true" : "false";
@@ -90,11 +90,11 @@ public sealed class MockMatrixTests
         return protocol switch
         {
             "openai" => $$"""
-                {"model":"gpt-4o","stream":{{s}},"stream_options":{{(stream ? "{\"include_usage\":true}" : "null")}},"max_tokens":6,
+                {"model":"{{model ?? "gpt-4o"}}","stream":{{s}},"stream_options":{{(stream ? "{\"include_usage\":true}" : "null")}},"max_tokens":6,
                  "messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather in Paris today"}]{{toolJson}}}
                 """,
             "anthropic" => $$"""
-                {"model":"claude-sonnet-4","stream":{{s}},"max_tokens":6,"system":"Be brief.",
+                {"model":"{{model ?? "claude-sonnet-4"}}","stream":{{s}},"max_tokens":6,"system":"Be brief.",
                  "messages":[{"role":"user","content":"Weather in Paris today"}]{{toolJson}}}
                 """,
             _ => $$"""

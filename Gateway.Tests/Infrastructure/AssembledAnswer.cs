@@ -93,6 +93,9 @@ internal sealed record AssembledAnswer(string Text, string? ToolName, string Too
                 case "message_delta":
                     stop = (string?)data["delta"]!["stop_reason"];
                     output = (int)data["usage"]!["output_tokens"]!;
+
+                    // Translated streams learn input counts only at the end (OpenAI sends usage last).
+                    input = (int?)data["usage"]!["input_tokens"] ?? input;
                     break;
             }
         }

@@ -32,6 +32,9 @@ internal sealed class FakeUpstream : IAsyncDisposable
 
     public Func<HttpContext, Task> Handler { get; set; } = context => context.Response.WriteAsync("{}");
 
+    /// <summary>The request being handled, as recorded (its body has already been read).</summary>
+    public static ReceivedRequest Current(HttpContext context) => (ReceivedRequest)context.Items[typeof(ReceivedRequest)]!;
+
     public static async Task<FakeUpstream> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -44,8 +47,10 @@ internal sealed class FakeUpstream : IAsyncDisposable
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer);
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            upstream!.Received.Enqueue(new ReceivedRequest(
-                context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "", headers, buffer.ToArray()));
+            var received = new ReceivedRequest(
+                context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "", headers, buffer.ToArray());
+            upstream!.Received.Enqueue(received);
+            context.Items[typeof(ReceivedRequest)] = received;
             await upstream.Handler(context);
         });
         await app.StartAsync();

@@ -38,12 +38,17 @@ internal sealed class TestConfig
         return this;
     }
 
-    public TestConfig Cluster(string id, Uri address, string? activityTimeout = null)
+    public TestConfig Cluster(string id, Uri address, string? activityTimeout = null, string? provider = null)
     {
         var cluster = new JsonObject
         {
             ["Destinations"] = new JsonObject { ["d1"] = new JsonObject { ["Address"] = address.ToString() } },
         };
+        if (provider is not null)
+        {
+            cluster["Metadata"] = new JsonObject { ["Provider"] = provider };
+        }
+
         if (activityTimeout is not null)
         {
             cluster["HttpRequest"] = new JsonObject { ["ActivityTimeout"] = activityTimeout };

@@ -3,6 +3,7 @@ using LlmGateway.Health;
 using LlmGateway.Providers.Mock;
 using LlmGateway.Routing;
 using LlmGateway.Transforms.Sanitize;
+using LlmGateway.Transforms.Translate;
 using LlmGateway.Upstream;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -71,7 +72,8 @@ public static class GatewayApp
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
             .AddConfigFilter<ClusterDefaultsConfigFilter>()
             .AddConfigFilter<RouteOrderConfigFilter>()
-            .AddTransformFactory<SanitizeTransformFactory>();
+            .AddTransformFactory<SanitizeTransformFactory>()
+            .AddTransformFactory<TranslateTransformFactory>();
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, GatewayForwarderHttpClientFactory>());
         services.AddSingleton<ProxyConfigReloadReporter>();
 

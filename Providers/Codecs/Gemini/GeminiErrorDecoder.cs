@@ -1,0 +1,47 @@
+using System.Text;
+using System.Text.Json;
+using LlmGateway.Providers.Canonical;
+
+namespace LlmGateway.Providers.Codecs.Gemini;
+
+/// <summary><c>{"error":{"code","message","status"}}</c> (also inside a one-element array) → <see cref="ProviderError"/>; never throws.</summary>
+internal static class GeminiErrorDecoder
+{
+    private const int MaxRawMessage = 500;
+
+    public static ProviderError Decode(int status, ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Array && root.GetArrayLength() > 0)
+            {
+                root = root[0];
+            }
+
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+            {
+                return new ProviderError(status, GeminiJson.Text(error, "message") ?? Fallback(status, body), GeminiJson.Text(error, "status"));
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a proxy's HTML page, ...): fall through to the raw text.
+        }
+
+        return new ProviderError(status, Fallback(status, body));
+    }
+
+    private static string Fallback(int status, ReadOnlySpan<byte> body)
+    {
+        var text = Encoding.UTF8.GetString(body).Trim();
+        if (text.Length == 0)
+        {
+            return $"Gemini returned HTTP {status}.";
+        }
+
+        return text.Length > MaxRawMessage ? text[..MaxRawMessage] : text;
+    }
+}

@@ -1,0 +1,199 @@
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using LlmGateway.Providers.Canonical;
+using LlmGateway.Providers.Errors;
+using LlmGateway.Transforms.Abstractions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Model;
+using Yarp.ReverseProxy.Transforms;
+
+namespace LlmGateway.Transforms.Translate;
+
+/// <summary>
+/// Translates the provider's answer back into the client's protocol: errors and buffered JSON
+/// in one piece, streams event by event with a flush after each upstream event. It takes over
+/// the response body (YARP's copy is suppressed) because the bytes change shape.
+/// </summary>
+public sealed partial class TranslateResponseTransform : ResponseTransform
+{
+    private const int MaxBufferedBody = 64 * 1024 * 1024;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the transform.</summary>
+    public TranslateResponseTransform(ILogger logger) => _logger = logger;
+
+    /// <inheritdoc />
+    public override async ValueTask ApplyAsync(ResponseTransformContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var http = context.HttpContext;
+        if (http.Features.Get<TranslationFeature>() is not { } state || context.ProxyResponse is not { } upstream)
+        {
+            return;
+        }
+
+        context.SuppressResponseBody = true;
+        var response = http.Response;
+        response.Headers.ContentLength = null;
+        response.Headers.ContentEncoding = default;
+        var aborted = http.RequestAborted;
+        var status = (int)upstream.StatusCode;
+        if (status >= 400)
+        {
+            var body = await ReadCappedAsync(upstream.Content, aborted);
+            var error = state.Upstream.DecodeError(status, body);
+            LogUpstreamError(_logger, status, state.Upstream.Protocol);
+            await WriteJsonAsync(response, ProtocolErrors.ClientStatus(state.Client.Protocol, status),
+                ProtocolErrors.Render(state.Client.Protocol, ProtocolErrors.ClientStatus(state.Client.Protocol, status), error.Message, error.Type), aborted);
+            return;
+        }
+
+        var isStream = string.Equals(upstream.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
+        if (state.Request.Stream && isStream)
+        {
+            var idle = http.Features.Get<IReverseProxyFeature>()?.Cluster?.Config.HttpRequest?.ActivityTimeout ?? TimeSpan.FromMinutes(10);
+            await TranslateStreamAsync(http, upstream, state, idle);
+            return;
+        }
+
+        if (state.Request.Stream || isStream)
+        {
+            await WriteJsonAsync(response, 502, ProtocolErrors.Render(state.Client.Protocol, 502,
+                "The upstream provider answered in a different mode (stream or not) than was asked for.", "upstream_mode_mismatch"), aborted);
+            return;
+        }
+
+        byte[] translated;
+        try
+        {
+            var body = await ReadCappedAsync(upstream.Content, aborted);
+            translated = state.Client.EncodeResponse(WithClientModel(state.Upstream.DecodeResponse(body), state.Request));
+        }
+        catch (Exception ex) when (ex is JsonException or TranslationException or InvalidOperationException)
+        {
+            LogMalformed(_logger, state.Upstream.Protocol, ex);
+            await WriteJsonAsync(response, 502, ProtocolErrors.Render(state.Client.Protocol, 502, "The upstream provider sent a response the gateway could not read.", "upstream_malformed"), aborted);
+            return;
+        }
+
+        await WriteJsonAsync(response, 200, translated, aborted);
+    }
+
+    private async Task TranslateStreamAsync(HttpContext http, HttpResponseMessage upstream, TranslationFeature state, TimeSpan idle)
+    {
+        var response = http.Response;
+        response.ContentType = state.Framing == StreamFraming.Sse ? "text/event-stream" : "application/json; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        var decoder = state.Upstream.CreateStreamDecoder();
+        var encoder = state.Client.CreateStreamEncoder(state.Request, state.Framing);
+        var writer = response.BodyWriter;
+        var events = new List<StreamEvent>(8);
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        try
+        {
+            await using var body = await upstream.Content.ReadAsStreamAsync(http.RequestAborted);
+
+            // The decoder runs inside the parser's callback on the pooled event bytes: no copy per event.
+            var parser = SseParser.Create(body, (type, data) =>
+            {
+                decoder.Decode(type == SseParser.EventTypeDefault ? null : type, data, events);
+                return true;
+            });
+            stall.CancelAfter(idle);
+            await foreach (var unused in parser.EnumerateAsync(stall.Token))
+            {
+                stall.CancelAfter(idle);
+                if (Encode(encoder, events, writer))
+                {
+                    await writer.FlushAsync(http.RequestAborted);
+                    return;
+                }
+
+                await writer.FlushAsync(http.RequestAborted);
+            }
+
+            decoder.Complete(events);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            events.Add(new ErrorEvent(504, "The upstream provider stopped sending in the middle of the stream."));
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or JsonException or InvalidOperationException)
+        {
+            LogStreamFailed(_logger, state.Upstream.Protocol, ex);
+            events.Add(new ErrorEvent(502, "The upstream stream failed."));
+        }
+
+        Encode(encoder, events, writer);
+        await writer.FlushAsync(http.RequestAborted);
+    }
+
+    /// <summary>Writes the pending events; true when the stream is finished (stop or error written).</summary>
+    private static bool Encode(IChatStreamEncoder encoder, List<StreamEvent> events, System.IO.Pipelines.PipeWriter writer)
+    {
+        var finished = false;
+        foreach (var streamEvent in events)
+        {
+            encoder.Encode(streamEvent, writer);
+            finished |= streamEvent is MessageStopEvent or ErrorEvent;
+            if (finished)
+            {
+                break;
+            }
+        }
+
+        events.Clear();
+        return finished;
+    }
+
+    private static ChatResponse WithClientModel(ChatResponse response, ChatRequest request)
+    {
+        // Clients see the model name they asked for, as with pass-through.
+        response.Model = request.Model;
+        return response;
+    }
+
+    private static async Task<byte[]> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBufferedBody)
+            {
+                throw new InvalidOperationException("The upstream response is larger than the gateway buffers.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static async Task WriteJsonAsync(HttpResponse response, int status, byte[] body, CancellationToken cancellationToken)
+    {
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Upstream {Protocol} answered {Status}; translated for the client.")]
+    private static partial void LogUpstreamError(ILogger logger, int status, Providers.LlmProtocol protocol);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Upstream {Protocol} response could not be translated.")]
+    private static partial void LogMalformed(ILogger logger, Providers.LlmProtocol protocol, Exception exception);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Upstream {Protocol} stream failed mid-way.")]
+    private static partial void LogStreamFailed(ILogger logger, Providers.LlmProtocol protocol, Exception exception);
+}
