@@ -38,15 +38,26 @@ internal sealed class TestConfig
         return this;
     }
 
-    public TestConfig Cluster(string id, Uri address, string? activityTimeout = null, string? provider = null)
+    public TestConfig Cluster(string id, Uri address, string? activityTimeout = null, string? provider = null, string? models = null)
     {
         var cluster = new JsonObject
         {
             ["Destinations"] = new JsonObject { ["d1"] = new JsonObject { ["Address"] = address.ToString() } },
         };
-        if (provider is not null)
+        if (provider is not null || models is not null)
         {
-            cluster["Metadata"] = new JsonObject { ["Provider"] = provider };
+            var metadata = new JsonObject();
+            if (provider is not null)
+            {
+                metadata["Provider"] = provider;
+            }
+
+            if (models is not null)
+            {
+                metadata["Models"] = models;
+            }
+
+            cluster["Metadata"] = metadata;
         }
 
         if (activityTimeout is not null)

@@ -1,5 +1,6 @@
 using LlmGateway.Errors;
 using LlmGateway.Health;
+using LlmGateway.Models;
 using LlmGateway.Providers.Mock;
 using LlmGateway.Routing;
 using LlmGateway.Transforms.Sanitize;
@@ -76,6 +77,7 @@ public static class GatewayApp
             .AddTransformFactory<TranslateTransformFactory>();
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, GatewayForwarderHttpClientFactory>());
         services.AddSingleton<ProxyConfigReloadReporter>();
+        services.AddSingleton<ModelCatalog>();
 
         services.AddHealthChecks().AddCheck<ProxyConfigHealthCheck>("proxy-config", tags: ["ready"]);
     }
@@ -87,6 +89,7 @@ public static class GatewayApp
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync });
+        app.MapModelListing();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<ForwarderErrorMiddleware>();

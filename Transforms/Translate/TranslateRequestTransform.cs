@@ -58,6 +58,12 @@ public sealed partial class TranslateRequestTransform : RequestTransform
             return;
         }
 
+        if (LlmEndpoint.TryParse(http.Request.Path.Value ?? "/", out var countEndpoint) && countEndpoint.Operation == LlmOperation.CountTokens)
+        {
+            await CountTokensTransform.AnswerAsync(http, llm, countEndpoint);
+            return;
+        }
+
         if (!LlmEndpoint.TryParse(http.Request.Path.Value ?? "/", out var endpoint) || endpoint.Operation != LlmOperation.Generate)
         {
             await RejectAsync(http, llm.Protocol, 400, $"{http.Request.Path} cannot be translated to a {upstreamProtocol} provider.");
@@ -126,7 +132,7 @@ public sealed partial class TranslateRequestTransform : RequestTransform
         }
     }
 
-    private static async Task RejectAsync(HttpContext http, LlmProtocol protocol, int status, string message)
+    internal static async Task RejectAsync(HttpContext http, LlmProtocol protocol, int status, string message)
     {
         var body = ProtocolErrors.Render(protocol, status, message, status >= 500 ? "gateway_error" : "invalid_request");
         http.Response.StatusCode = status;
