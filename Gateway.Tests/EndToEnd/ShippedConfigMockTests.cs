@@ -147,6 +147,36 @@ public sealed class ShippedConfigMockTests
         Assert.That(firstAt, Is.LessThan(endAt - TimeSpan.FromSeconds(1)));
     }
 
+    [TestCase("v1/chat/completions", "claude-sonnet-4-5", "anthropic")]
+    [TestCase("v1/chat/completions", "gemini-2.5-pro", "gemini")]
+    [TestCase("v1/messages", "gpt-4o-mini", "openai")]
+    public async Task Shipped_OtherVendorModel_IsTranslatedToThatVendorsMockAndBack(string path, string model, string owner)
+    {
+        var json = path == "v1/messages"
+            ? $$"""{"model":"{{model}}","max_tokens":50,"messages":[{"role":"user","content":"Hello there"}]}"""
+            : $$"""{"model":"{{model}}","messages":[{"role":"user","content":"Hello there"}]}""";
+        using var response = await _gateway.Client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        using var list = new HttpRequestMessage(HttpMethod.Get, "v1/models");
+        if (path == "v1/messages")
+        {
+            list.Headers.Add("anthropic-version", "2023-06-01");
+        }
+
+        using var listed = await _gateway.Client.SendAsync(list);
+        var models = JsonNode.Parse(await listed.Content.ReadAsStringAsync())!["data"]!.AsArray();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var text = path == "v1/messages" ? body["content"]![0]!["text"] : body["choices"]![0]!["message"]!["content"];
+        Assert.That(text!.GetValue<string>(), Is.EqualTo("Mock reply to: Hello there"));
+        Assert.That(body["model"]!.GetValue<string>(), Is.EqualTo(model));
+        Assert.That(models.Select(m => (string?)m!["id"]), Does.Contain(model));
+        if (path != "v1/messages")
+        {
+            Assert.That(models.Single(m => (string?)m!["id"] == model)!["owned_by"]!.GetValue<string>(), Is.EqualTo(owner));
+        }
+    }
+
     internal static async Task<List<SseItem<string>>> ReadSseAsync(HttpResponseMessage response)
     {
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));

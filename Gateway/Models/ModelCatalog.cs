@@ -24,7 +24,9 @@ internal sealed class ModelCatalog
     public IReadOnlyList<ReachableModel> For(LlmProtocol protocol)
     {
         var found = new SortedDictionary<string, ReachableModel>(StringComparer.Ordinal);
-        foreach (var route in _state.GetRoutes())
+        // Most specific routes first (the config filter gives every route an Order), so a model
+        // is attributed to the cluster that would really serve it.
+        foreach (var route in _state.GetRoutes().OrderBy(r => r.Config.Order ?? 0))
         {
             if (route.Cluster is not { } cluster || !Serves(route.Config.Match.Path, protocol))
             {

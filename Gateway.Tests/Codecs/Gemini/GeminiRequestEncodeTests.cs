@@ -27,6 +27,11 @@ public sealed class GeminiRequestEncodeTests
             var text = contents[5]!["parts"]![0]!.DeepClone();
             contents[4]!["parts"]!.AsArray().Add(text);
             contents.RemoveAt(5);
+
+            // Schema types are decoded to JSON Schema's lower case (Gemini accepts either).
+            var parameters = expected["tools"]![0]!["functionDeclarations"]![0]!["parameters"]!;
+            parameters["type"] = "object";
+            parameters["properties"]!["city"]!["type"] = "string";
         }
 
         var actual = Json(encoded.Body);

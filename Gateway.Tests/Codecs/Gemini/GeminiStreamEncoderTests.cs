@@ -106,4 +106,36 @@ public sealed class GeminiStreamEncoderTests
             Assert.That((int?)length[^1]!["usageMetadata"]!["totalTokenCount"], Is.EqualTo(72));
         }
     }
+
+    [Test]
+    public void EncodeStream_ArgumentsAfterToolBlockStop_ReachTheFunctionCall()
+    {
+        // OpenAI upstreams may send fragments for tool 0 after tool 1 began (its block already closed).
+        StreamEvent[] events =
+        [
+            new MessageStartEvent("r", "m"),
+            new BlockStartEvent(0, new ToolCallPart("call_a", "f", "")),
+            new ToolArgumentsDeltaEvent(0, "{\"a\""),
+            new BlockStopEvent(0),
+            new BlockStartEvent(1, new ToolCallPart("call_b", "g", "")),
+            new ToolArgumentsDeltaEvent(0, ":1}"),
+            new ToolArgumentsDeltaEvent(1, "{}"),
+            new BlockStopEvent(1),
+            new MessageDeltaEvent(StopReason.ToolUse, "tool_calls", null, null),
+            MessageStopEvent.Instance,
+        ];
+
+        var frames = SseFrames(EncodeStream(events, Request()));
+
+        Assert.That(frames[0]!["candidates"]![0]!["content"]!["parts"]![0]!["functionCall"]!["args"]!.ToJsonString(), Is.EqualTo("{\"a\":1}"));
+        Assert.That((string?)frames[1]!["candidates"]![0]!["content"]!["parts"]![0]!["functionCall"]!["name"], Is.EqualTo("g"));
+    }
+
+    [Test]
+    public void EncodeStream_AnthropicOverloaded_BecomesUnavailable503()
+    {
+        var frames = SseFrames(EncodeStream([new MessageStartEvent("r", "m"), new ErrorEvent(529, "Overloaded")], Request()));
+
+        Assert.That((int?)frames[^1]!["error"]!["code"], Is.EqualTo(503));
+    }
 }

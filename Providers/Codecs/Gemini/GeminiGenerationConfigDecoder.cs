@@ -90,7 +90,7 @@ internal static class GeminiGenerationConfigDecoder
             case "application/json":
             case null:
                 request.ResponseFormat = schema is { } s
-                    ? new ResponseFormat(ResponseFormatKind.JsonSchema, Schema: (JsonObject?)GeminiJson.ToNode(s))
+                    ? new ResponseFormat(ResponseFormatKind.JsonSchema, Schema: GeminiSchemaTypes.Lowercase((JsonObject?)GeminiJson.ToNode(s)))
                     : new ResponseFormat(ResponseFormatKind.JsonObject);
                 return true;
             default:

@@ -69,7 +69,7 @@ internal sealed partial class GeminiStreamEncoder
         }
 
         var w = Writer(output);
-        ProtocolErrors.Write(w, LlmProtocol.Gemini, error.Status, error.Message, null);
+        ProtocolErrors.Write(w, LlmProtocol.Gemini, ProtocolErrors.ClientStatus(LlmProtocol.Gemini, error.Status), error.Message, null);
         w.Flush();
         if (_framing == StreamFraming.Sse)
         {

@@ -7,15 +7,18 @@ namespace LlmGateway.Providers.Codecs.Gemini;
 
 /// <summary>
 /// Canonical events → Gemini stream frames for a client. Every frame is a whole
-/// <c>GenerateContentResponse</c> with the new part; tool calls are buffered until their block
-/// stops and sent as one functionCall part; the message delta writes the last frame with
-/// finishReason and usage. SSE has no end sentinel; JSON-array framing closes with <c>]</c>.
+/// <c>GenerateContentResponse</c> with the new part; tool calls are buffered and sent as one
+/// functionCall part; the message delta writes the last frame with finishReason and usage. SSE
+/// has no end sentinel; JSON-array framing closes with <c>]</c>.
+/// A stopped tool block is held until other content or the message delta arrives: OpenAI
+/// upstreams may still send argument fragments for a tool whose block was closed when the next
+/// tool began, and a call written at its BlockStop would lose them.
 /// </summary>
 internal sealed partial class GeminiStreamEncoder : IChatStreamEncoder
 {
     private readonly string _model;
     private readonly StreamFraming _framing;
-    private readonly Dictionary<int, (ToolCallPart Call, StringBuilder Args)> _tools = [];
+    private readonly Dictionary<int, ToolBuffer> _tools = [];
     private Utf8JsonWriter? _writer;
     private string _id = "";
     private TokenUsage? _startUsage;
@@ -46,21 +49,24 @@ internal sealed partial class GeminiStreamEncoder : IChatStreamEncoder
                 _startUsage = start.Usage;
                 break;
             case BlockStartEvent { Block: ToolCallPart call } start:
-                _tools[start.Index] = (call, new StringBuilder());
+                _tools[start.Index] = new ToolBuffer(call);
                 break;
             case ToolArgumentsDeltaEvent args when _tools.TryGetValue(args.Index, out var tool):
                 tool.Args.Append(args.PartialJson);
                 break;
-            case BlockStopEvent stop when _tools.Remove(stop.Index, out var tool):
-                WriteToolFrame(tool.Call, tool.Args, output);
+            case BlockStopEvent stop when _tools.TryGetValue(stop.Index, out var tool):
+                tool.Stopped = true;
                 break;
             case TextDeltaEvent text when text.Text.Length > 0:
+                FlushStoppedTools(output);
                 WriteTextFrame(text.Text, thought: false, null, output);
                 break;
             case ThinkingDeltaEvent thinking when thinking.Text.Length > 0:
+                FlushStoppedTools(output);
                 WriteTextFrame(thinking.Text, thought: true, null, output);
                 break;
             case SignatureDeltaEvent { Source: LlmProtocol.Gemini } signature:
+                FlushStoppedTools(output);
                 WriteTextFrame("", thought: true, signature.Signature, output);
                 break;
             case MessageDeltaEvent delta:
@@ -95,30 +101,6 @@ internal sealed partial class GeminiStreamEncoder : IChatStreamEncoder
 
         w.WriteEndObject();
         EndFrame(w, null, null, output);
-    }
-
-    private void WriteToolFrame(ToolCallPart call, StringBuilder args, IBufferWriter<byte> output)
-    {
-        _sawToolCall = true;
-        var w = BeginFrame(output);
-        GeminiPartWriter.Write(w, call with { ArgumentsJson = args.ToString() }, native: false, output: true);
-        EndFrame(w, null, null, output);
-    }
-
-    /// <summary>Tool blocks a (malformed) sequence never stopped still reach the client, in index order.</summary>
-    private void FlushTools(IBufferWriter<byte> output)
-    {
-        while (_tools.Count > 0)
-        {
-            var first = int.MaxValue;
-            foreach (var index in _tools.Keys)
-            {
-                first = Math.Min(first, index);
-            }
-
-            _tools.Remove(first, out var tool);
-            WriteToolFrame(tool.Call, tool.Args, output);
-        }
     }
 
     private void WriteFinalFrame(MessageDeltaEvent delta, IBufferWriter<byte> output)

@@ -100,6 +100,6 @@ internal static class GeminiToolsDecoder
             declarationExtras[name] = extras;
         }
 
-        request.Tools.Add(new ToolDefinition(name, description, parameters is { } p ? (JsonObject?)GeminiJson.ToNode(p) : null));
+        request.Tools.Add(new ToolDefinition(name, description, parameters is { } p ? GeminiSchemaTypes.Lowercase((JsonObject?)GeminiJson.ToNode(p)) : null));
     }
 }

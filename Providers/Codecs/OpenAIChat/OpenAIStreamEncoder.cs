@@ -81,7 +81,7 @@ internal sealed class OpenAIStreamEncoder(ChatRequest request) : IChatStreamEnco
             case ErrorEvent error:
                 _ended = true;
                 output.Write("data: "u8);
-                ProtocolErrors.Write(Writer(output), LlmProtocol.OpenAIChat, error.Status, error.Message, null);
+                ProtocolErrors.Write(Writer(output), LlmProtocol.OpenAIChat, ProtocolErrors.ClientStatus(LlmProtocol.OpenAIChat, error.Status), error.Message, null);
                 _json!.Flush();
                 output.Write("\n\n"u8);
                 break;
