@@ -42,7 +42,7 @@ internal static class AnthropicStreamBlocks
     {
         // citations_delta and unknown delta kinds carry nothing the canonical stream holds.
         // Empty fragments (the first input_json_delta is often "") are skipped.
-        switch (GetString(delta, "type"))
+        switch (DeltaType(delta))
         {
             case "text_delta" when GetString(delta, "text") is { Length: > 0 } text:
                 output.Add(new TextDeltaEvent(index, text));
@@ -57,6 +57,19 @@ internal static class AnthropicStreamBlocks
                 output.Add(new ToolArgumentsDeltaEvent(index, json));
                 break;
         }
+    }
+
+    private static string? DeltaType(JsonElement delta)
+    {
+        if (!delta.TryGetProperty("type"u8, out var type) || type.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        return type.ValueEquals("text_delta"u8) ? "text_delta"
+            : type.ValueEquals("input_json_delta"u8) ? "input_json_delta"
+            : type.ValueEquals("thinking_delta"u8) ? "thinking_delta"
+            : type.GetString();
     }
 
     private static void AddIfAny(List<StreamEvent> output, string? value, Func<string, StreamEvent> create)

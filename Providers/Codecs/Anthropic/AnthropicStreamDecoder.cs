@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using LlmGateway.Providers.Canonical;
 using static LlmGateway.Providers.Codecs.Anthropic.AnthropicJson;
@@ -32,61 +33,93 @@ internal sealed class AnthropicStreamDecoder : IChatStreamDecoder
             return;
         }
 
+        // JsonDocument needs memory that outlives the span; a pooled copy avoids an array per event.
+        var rented = ArrayPool<byte>.Shared.Rent(data.Length);
+        data.CopyTo(rented);
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(data.ToArray());
+            doc = JsonDocument.Parse(rented.AsMemory(0, data.Length));
         }
         catch (JsonException)
         {
+            ArrayPool<byte>.Shared.Return(rented);
             return; // Not an event we can read; a cut stream still ends with Complete's error.
         }
 
-        using (doc)
+        try
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            using (doc)
             {
-                return;
-            }
-
-            switch (GetString(root, "type") ?? eventType)
-            {
-                case "message_start":
-                    OnMessageStart(root, output);
-                    break;
-                case "content_block_start":
-                    EnsureStarted(output);
-                    OnBlockStart(root, output);
-                    break;
-                case "content_block_delta":
-                    OnBlockDelta(root, output);
-                    break;
-                case "content_block_stop":
-                    if (Canonical(root) is { } stopped && stopped == _open)
-                    {
-                        CloseOpen(output);
-                    }
-
-                    break;
-                case "message_delta":
-                    OnMessageDelta(root);
-                    break;
-                case "message_stop":
-                    EnsureStarted(output);
-                    CloseOpen(output);
-                    output.Add(_delta ?? new MessageDeltaEvent(null, null, null, Usage()));
-                    output.Add(MessageStopEvent.Instance);
-                    _finished = true;
-                    break;
-                case "error":
-                    var error = root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object ? e : root;
-                    output.Add(new ErrorEvent(AnthropicMaps.StatusForErrorType(GetString(error, "type")),
-                        GetString(error, "message") ?? "The upstream stream reported an error."));
-                    _finished = true;
-                    break;
+                Dispatch(doc.RootElement, eventType, output);
             }
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private void Dispatch(JsonElement root, string? eventType, List<StreamEvent> output)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        switch (TypeOf(root, eventType))
+        {
+            case "message_start":
+                OnMessageStart(root, output);
+                break;
+            case "content_block_start":
+                EnsureStarted(output);
+                OnBlockStart(root, output);
+                break;
+            case "content_block_delta":
+                OnBlockDelta(root, output);
+                break;
+            case "content_block_stop":
+                if (Canonical(root) is { } stopped && stopped == _open)
+                {
+                    CloseOpen(output);
+                }
+
+                break;
+            case "message_delta":
+                OnMessageDelta(root);
+                break;
+            case "message_stop":
+                EnsureStarted(output);
+                CloseOpen(output);
+                output.Add(_delta ?? new MessageDeltaEvent(null, null, null, Usage()));
+                output.Add(MessageStopEvent.Instance);
+                _finished = true;
+                break;
+            case "error":
+                var error = root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object ? e : root;
+                output.Add(new ErrorEvent(AnthropicMaps.StatusForErrorType(GetString(error, "type")),
+                    GetString(error, "message") ?? "The upstream stream reported an error."));
+                _finished = true;
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The event type without allocating for the frequent ones: text deltas are most of a stream,
+    /// and building their type string per event doubled the decoder's garbage.
+    /// </summary>
+    private static string? TypeOf(JsonElement root, string? eventType)
+    {
+        if (!root.TryGetProperty("type"u8, out var type) || type.ValueKind != JsonValueKind.String)
+        {
+            return eventType;
+        }
+
+        return type.ValueEquals("content_block_delta"u8) ? "content_block_delta"
+            : type.ValueEquals("content_block_start"u8) ? "content_block_start"
+            : type.ValueEquals("content_block_stop"u8) ? "content_block_stop"
+            : type.GetString();
     }
 
     public void Complete(List<StreamEvent> output)
