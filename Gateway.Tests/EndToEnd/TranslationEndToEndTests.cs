@@ -67,6 +67,9 @@ public sealed class TranslationEndToEndTests
         }
     }
 
+    [SetUp]
+    public void Reset() => _upstream.Received.Clear();
+
     [TestCaseSource(nameof(Cases))]
     public async Task Translate_ClientToOtherProtocol_AnswerArrivesInClientProtocol(string client, string target, string model, bool stream, bool tools)
     {
@@ -106,5 +109,20 @@ public sealed class TranslationEndToEndTests
                 Assert.That(answer.Stop, Is.EqualTo(client switch { "openai" => "length", "anthropic" => "max_tokens", _ => "MAX_TOKENS" }));
             }
         });
+    }
+
+    [Test]
+    public async Task Translate_GeminiClientStreamWithoutAltSse_GetsOneJsonArray()
+    {
+        var body = MockMatrixTests.Body("gemini", stream: true, tools: false, "claude-sonnet-4");
+        using var response = await _gateway.Client.PostAsync("v1beta/models/claude-sonnet-4:streamGenerateContent", new StringContent(body, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        var array = JsonNode.Parse(text)!.AsArray();
+
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
+        Assert.That(_upstream.Received.Single().Path, Is.EqualTo("/v1/messages"));
+        var answer = AssembledAnswer.FromJsonChunks("gemini", [.. array.Select(n => n!)]);
+        Assert.That(answer.Text, Is.EqualTo("Mock reply to: Weather in Paris"));
+        Assert.That(answer.Stop, Is.EqualTo("MAX_TOKENS"));
     }
 }

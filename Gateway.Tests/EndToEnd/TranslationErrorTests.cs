@@ -202,6 +202,63 @@ public sealed class TranslationErrorTests
         Assert.That(last, Is.EqualTo("data: [DONE]"));
     }
 
+    [Test]
+    public async Task TranslatedStream_LongerThanActivityTimeoutButNeverIdle_Completes()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Handler = async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync(AnthropicStart);
+            for (var i = 0; i < 10; i++)
+            {
+                await Task.Delay(250);
+                await context.Response.WriteAsync(Delta(0, $"w{i} "));
+                await context.Response.Body.FlushAsync();
+            }
+
+            await context.Response.WriteAsync("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\nevent: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":10}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        };
+        var config = new TestConfig()
+            .Route("chat", "anthropic", "/v1/chat/completions", transforms: TranslationEndToEndTests.Translate("OpenAIChat"))
+            .Cluster("anthropic", upstream.Address, activityTimeout: "00:00:01", provider: "anthropic");
+        await using var gateway = await GatewayHost.StartAsync(config.ToJson());
+        var json = """{"model":"claude-x","stream":true,"messages":[{"role":"user","content":"hi"}]}""";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        using var response = await gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var events = await ShippedConfigMockTests.ReadSseAsync(response);
+
+        // 2.5 s of streaming through a 1 s activity timeout: only idleness may cut a stream.
+        Assert.That(events[^1].Data, Is.EqualTo("[DONE]"));
+        var text = string.Concat(events.Take(events.Count - 1).Select(e => JsonNode.Parse(e.Data)!).Where(j => j["choices"] is JsonArray { Count: > 0 })
+            .Select(j => (string?)j["choices"]![0]!["delta"]!["content"]));
+        Assert.That(text, Is.EqualTo("w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 "));
+    }
+
+    [Test]
+    public async Task TranslatedStream_UpstreamIdleBeyondActivityTimeout_EndsWithErrorEvent()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Handler = async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync(AnthropicStart + Delta(0, "Hi"));
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(TimeSpan.FromSeconds(4), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        };
+        var config = new TestConfig()
+            .Route("chat", "anthropic", "/v1/chat/completions", transforms: TranslationEndToEndTests.Translate("OpenAIChat"))
+            .Cluster("anthropic", upstream.Address, activityTimeout: "00:00:01", provider: "anthropic");
+        await using var gateway = await GatewayHost.StartAsync(config.ToJson());
+        var json = """{"model":"claude-x","stream":true,"messages":[{"role":"user","content":"hi"}]}""";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        using var response = await gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var events = await ShippedConfigMockTests.ReadSseAsync(response);
+
+        Assert.That(events.Select(e => e.Data), Has.None.EqualTo("[DONE]"));
+        Assert.That(JsonNode.Parse(events[^1].Data)!["error"], Is.Not.Null);
+    }
+
     private const string AnthropicStart = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}\n\n"
         + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n";
 

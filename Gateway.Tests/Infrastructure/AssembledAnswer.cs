@@ -103,6 +103,10 @@ internal sealed record AssembledAnswer(string Text, string? ToolName, string Too
         return new(text.ToString(), tool, args.ToString(), input, output, stop);
     }
 
+    /// <summary>Gemini's stream without <c>alt=sse</c>: one JSON array of response objects.</summary>
+    public static AssembledAnswer FromJsonChunks(string protocol, List<JsonNode> chunks)
+        => protocol == "gemini" ? FromGeminiChunks(chunks) : throw new ArgumentOutOfRangeException(nameof(protocol));
+
     private static AssembledAnswer FromGeminiChunks(List<JsonNode> chunks)
     {
         var text = new StringBuilder();
