@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 using LlmGateway.Providers.Canonical;
@@ -42,7 +43,16 @@ public sealed partial class TranslateResponseTransform : ResponseTransform
         var status = (int)upstream.StatusCode;
         if (status >= 400)
         {
-            var body = await ReadCappedAsync(upstream.Content, aborted);
+            byte[] body;
+            try
+            {
+                body = await ReadCappedAsync(upstream.Content, aborted);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidOperationException)
+            {
+                body = []; // The status alone still tells the client what happened.
+            }
+
             var error = state.Upstream.DecodeError(status, body);
             LogUpstreamError(_logger, status, state.Upstream.Protocol);
             await WriteJsonAsync(response, ProtocolErrors.ClientStatus(state.Client.Protocol, status),
@@ -71,7 +81,7 @@ public sealed partial class TranslateResponseTransform : ResponseTransform
             var body = await ReadCappedAsync(upstream.Content, aborted);
             translated = state.Client.EncodeResponse(WithClientModel(state.Upstream.DecodeResponse(body), state.Request));
         }
-        catch (Exception ex) when (ex is JsonException or TranslationException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or TranslationException or InvalidOperationException or EndOfStreamException)
         {
             LogMalformed(_logger, state.Upstream.Protocol, ex);
             await WriteJsonAsync(response, 502, ProtocolErrors.Render(state.Client.Protocol, 502, "The upstream provider sent a response the gateway could not read.", "upstream_malformed"), aborted);
@@ -163,18 +173,35 @@ public sealed partial class TranslateResponseTransform : ResponseTransform
 
     private static async Task<byte[]> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
     {
+        // Sized from Content-Length when the provider sends one (the usual case for JSON), so the
+        // body is read straight into its final array with no intermediate buffers.
+        if (content.Headers.ContentLength is { } length and <= MaxBufferedBody)
+        {
+            var exact = new byte[length];
+            await using var source = await content.ReadAsStreamAsync(cancellationToken);
+            await source.ReadExactlyAsync(exact, cancellationToken);
+            return exact;
+        }
+
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
         using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            if (buffer.Length + read > MaxBufferedBody)
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                throw new InvalidOperationException("The upstream response is larger than the gateway buffers.");
-            }
+                if (buffer.Length + read > MaxBufferedBody)
+                {
+                    throw new InvalidOperationException("The upstream response is larger than the gateway buffers.");
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.ToArray();
