@@ -17,6 +17,9 @@ internal static class Golden
     /// <summary>Reads a golden file from the test output directory.</summary>
     public static string Read(string relativePath) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, relativePath));
 
+    /// <summary>Reads a fixture's bytes from the test output directory.</summary>
+    public static byte[] Bytes(string relativePath) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, relativePath));
+
     /// <summary>Reads and parses a golden JSON file.</summary>
     public static JsonNode ReadJson(string relativePath) => JsonNode.Parse(Read(relativePath))!;
 
@@ -35,6 +38,20 @@ internal static class Golden
         var expected = ReadJson(relativePath);
         Assert.That(JsonNode.DeepEquals(actual, expected), Is.True,
             $"{relativePath} differs.\nExpected:\n{expected.ToJsonString(Indented)}\nActual:\n{actual.ToJsonString(Indented)}");
+    }
+
+    /// <summary>Text golden: exact comparison.</summary>
+    public static void AssertText(string actual, string relativePath, [CallerFilePath] string callerFile = "")
+    {
+        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
+        {
+            var target = Path.Combine(FindProjectDirectory(callerFile), relativePath);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.WriteAllText(target, actual);
+            return;
+        }
+
+        Assert.That(actual, Is.EqualTo(Read(relativePath)), relativePath);
     }
 
     private static string FindProjectDirectory(string callerFile)

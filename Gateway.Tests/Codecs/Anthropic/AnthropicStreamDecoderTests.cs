@@ -27,7 +27,7 @@ public sealed class AnthropicStreamDecoderTests
 
         for (var split = 1; split < bytes.Length; split++)
         {
-            var actual = CanonicalDump.Dump(DecodeSse(new TwoPieceStream(bytes, split))).ToJsonString();
+            var actual = CanonicalDump.Dump(DecodeSse(new SplitStream(bytes, split))).ToJsonString();
             Assert.That(actual, Is.EqualTo(expected), $"split at byte {split}");
         }
     }

@@ -1,46 +1,24 @@
-using System.Buffers;
-using System.Net.ServerSentEvents;
-using System.Text;
 using System.Text.Json.Nodes;
 using LlmGateway.Providers.Canonical;
 using LlmGateway.Providers.Codecs.Anthropic;
+using LlmGateway.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace LlmGateway.Tests.Codecs.Anthropic;
 
-/// <summary>Fixture access, SSE decoding through <see cref="SseParser"/>, and a validator for Anthropic client streams.</summary>
+/// <summary>Fixture access, SSE decoding and encoding, and a validator for Anthropic client streams.</summary>
 internal static class AnthropicTestSupport
 {
     public const string Dir = "Golden/Anthropic/";
 
     public static AnthropicCodec Codec => AnthropicCodec.Instance;
 
-    public static byte[] Bytes(string relative) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, Dir + relative));
+    public static byte[] Bytes(string relative) => Golden.Bytes(Dir + relative);
 
-    public static List<StreamEvent> DecodeSse(Stream stream)
-    {
-        var decoder = Codec.CreateStreamDecoder();
-        var events = new List<StreamEvent>();
-        foreach (var item in SseParser.Create(stream, static (_, data) => data.ToArray()).Enumerate())
-        {
-            decoder.Decode(item.EventType, item.Data, events);
-        }
-
-        decoder.Complete(events);
-        return events;
-    }
+    public static List<StreamEvent> DecodeSse(Stream stream) => SseTestStreams.Decode(Codec.CreateStreamDecoder(), stream);
 
     public static string EncodeSse(ChatRequest request, IEnumerable<StreamEvent> events)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        var encoder = Codec.CreateStreamEncoder(request);
-        foreach (var e in events)
-        {
-            encoder.Encode(e, buffer);
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+        => SseTestStreams.Encode(Codec.CreateStreamEncoder(request), events);
 
     /// <summary>Parses encoder output into <c>[{event, data}]</c>, asserting the frame format on the way.</summary>
     public static JsonArray Frames(string sse)
@@ -110,45 +88,4 @@ internal static class AnthropicTestSupport
             Assert.That(names[0], Is.EqualTo("message_start"));
         }
     }
-}
-
-/// <summary>Returns a byte array in two pieces: no read crosses <c>split</c>.</summary>
-internal sealed class TwoPieceStream(byte[] data, int split) : Stream
-{
-    private int _position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => data.Length;
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        var end = _position < split ? split : data.Length;
-        var n = Math.Min(buffer.Length, end - _position);
-        data.AsSpan(_position, n).CopyTo(buffer);
-        _position += n;
-        return n;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

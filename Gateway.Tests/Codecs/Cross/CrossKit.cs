@@ -1,9 +1,9 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LlmGateway.Providers;
 using LlmGateway.Providers.Canonical;
 using LlmGateway.Providers.Codecs;
+using LlmGateway.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace LlmGateway.Tests.Codecs.Cross;
@@ -37,7 +37,7 @@ internal static partial class CrossKit
         _ => "gemini-2.5-flash",
     };
 
-    public static byte[] Bytes(string relative) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, Dir + relative));
+    public static byte[] Bytes(string relative) => Golden.Bytes(Dir + relative);
 
     /// <summary>Every (from, case, to) triple for fixtures under <paramref name="kind"/>/&lt;from&gt;/ with <paramref name="extension"/>.</summary>
     public static IEnumerable<TestCaseData> Cases(string kind, string extension)
@@ -60,46 +60,9 @@ internal static partial class CrossKit
     }
 
     /// <summary>Replaces minted tool-call ids by call_minted1, 2, ... (order of appearance) and clock values by 0.</summary>
-    public static string Mask(string text)
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        text = MintedId().Replace(text, m =>
-        {
-            if (!map.TryGetValue(m.Value, out var replacement))
-            {
-                replacement = "call_minted" + (map.Count + 1);
-                map[m.Value] = replacement;
-            }
-
-            return replacement;
-        });
-        return Created().Replace(text, "\"created\":0");
-    }
+    public static string Mask(string text) => Created().Replace(MintedIds.Number(text), "\"created\":0");
 
     public static JsonNode MaskJson(byte[] json) => JsonNode.Parse(Mask(System.Text.Encoding.UTF8.GetString(json)))!;
-
-    /// <summary>Text golden: exact comparison; <c>UPDATE_GOLDEN=1</c> rewrites the file in the source tree.</summary>
-    public static void AssertText(string actual, string relative, [CallerFilePath] string callerFile = "")
-    {
-        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
-        {
-            var dir = Path.GetDirectoryName(callerFile);
-            while (dir is not null && !File.Exists(Path.Combine(dir, "Gateway.Tests.csproj")))
-            {
-                dir = Path.GetDirectoryName(dir);
-            }
-
-            var target = Path.Combine(dir ?? throw new InvalidOperationException("project not found"), relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.WriteAllText(target, actual);
-            return;
-        }
-
-        Assert.That(actual, Is.EqualTo(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, relative))), relative);
-    }
-
-    [GeneratedRegex("call_[0-9A-Za-z]{24}")]
-    private static partial Regex MintedId();
 
     [GeneratedRegex("\"created\":[0-9]+")]
     private static partial Regex Created();

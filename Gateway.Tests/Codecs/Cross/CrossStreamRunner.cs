@@ -1,8 +1,7 @@
 using System.Buffers;
-using System.Net.ServerSentEvents;
 using System.Text;
 using LlmGateway.Providers.Canonical;
-using LlmGateway.Tests.Codecs.OpenAIChat;
+using LlmGateway.Tests.Infrastructure;
 using static LlmGateway.Tests.Codecs.Cross.CrossKit;
 
 namespace LlmGateway.Tests.Codecs.Cross;
@@ -39,19 +38,7 @@ internal static class CrossStreamRunner
         }
 
         using var stream = new SplitStream(upstream, split);
-        var parser = SseParser.Create(stream, (type, data) =>
-        {
-            decoder.Decode(type == SseParser.EventTypeDefault ? null : type, data, pending);
-            Flush();
-            return 0;
-        });
-        foreach (var unused in parser.Enumerate())
-        {
-            _ = unused;
-        }
-
-        decoder.Complete(pending);
-        Flush();
+        SseTestStreams.Pump(decoder, stream, pending, Flush);
         return new CrossStreamResult(Mask(Encoding.UTF8.GetString(output.WrittenSpan)), all);
     }
 

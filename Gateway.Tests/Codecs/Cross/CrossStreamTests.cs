@@ -1,3 +1,4 @@
+using LlmGateway.Tests.Infrastructure;
 using NUnit.Framework;
 using static LlmGateway.Tests.Codecs.Cross.CrossKit;
 
@@ -14,7 +15,7 @@ internal sealed class CrossStreamTests
     {
         var result = CrossStreamRunner.Run(from, name, to);
 
-        AssertText(result.Sse, $"{Dir}{from}-to-{to}/stream-{name}.expected.sse");
+        Golden.AssertText(result.Sse, $"{Dir}{from}-to-{to}/stream-{name}.expected.sse");
     }
 
     [TestCaseSource(nameof(AllCases))]

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using LlmGateway.Providers;
 using LlmGateway.Providers.Canonical;
 using LlmGateway.Tests.Infrastructure;
@@ -73,13 +71,6 @@ internal sealed class OpenAIChatStreamEncoderTests
     private static string Encode(List<StreamEvent> events, bool includeUsage)
     {
         var request = new ChatRequest { Model = "client-model", Stream = true, StreamIncludeUsage = includeUsage };
-        var encoder = Codec.CreateStreamEncoder(request);
-        var output = new ArrayBufferWriter<byte>();
-        foreach (var e in events)
-        {
-            encoder.Encode(e, output);
-        }
-
-        return Encoding.UTF8.GetString(output.WrittenSpan);
+        return SseTestStreams.Encode(Codec.CreateStreamEncoder(request), events);
     }
 }

@@ -1,34 +1,22 @@
 using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using LlmGateway.Providers.Canonical;
 using LlmGateway.Providers.Codecs.OpenAIChat;
+using LlmGateway.Tests.Infrastructure;
 
 namespace LlmGateway.Tests.Codecs.OpenAIChat;
 
 /// <summary>Helpers for the OpenAI Chat codec tests: SSE in and out, stable dumps.</summary>
-internal static partial class OpenAIChatTestKit
+internal static class OpenAIChatTestKit
 {
     public const string Dir = "Golden/OpenAIChat/";
 
     public static OpenAIChatCodec Codec => OpenAIChatCodec.Instance;
 
-    public static byte[] ReadBytes(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, Dir + name));
+    public static byte[] ReadBytes(string name) => Golden.Bytes(Dir + name);
 
-    /// <summary>Parses SSE with the BCL parser and decodes every event, then completes.</summary>
-    public static List<StreamEvent> DecodeSse(Stream sse)
-    {
-        var decoder = Codec.CreateStreamDecoder();
-        var events = new List<StreamEvent>();
-        foreach (var item in SseParser.Create(sse, (_, data) => data.ToArray()).Enumerate())
-        {
-            decoder.Decode(item.EventType == SseParser.EventTypeDefault ? null : item.EventType, item.Data, events);
-        }
-
-        decoder.Complete(events);
-        return events;
-    }
+    public static List<StreamEvent> DecodeSse(Stream sse) => SseTestStreams.Decode(Codec.CreateStreamDecoder(), sse);
 
     public static List<StreamEvent> DecodeSse(string name) => DecodeSse(new MemoryStream(ReadBytes(name)));
 
@@ -65,7 +53,7 @@ internal static partial class OpenAIChatTestKit
             case JsonObject o:
                 foreach (var key in o.Select(p => p.Key).ToList())
                 {
-                    if (o[key] is JsonValue v && v.TryGetValue<string>(out var s) && MintedId().IsMatch(s))
+                    if (o[key] is JsonValue v && v.TryGetValue<string>(out var s) && MintedIds.IsMinted(s))
                     {
                         o[key] = "<minted>";
                     }
@@ -85,42 +73,4 @@ internal static partial class OpenAIChatTestKit
                 break;
         }
     }
-
-    [GeneratedRegex("^call_[0-9A-Za-z]{24}$")]
-    private static partial Regex MintedId();
-}
-
-/// <summary>A stream that hands out its bytes in two reads: the first <c>split</c> bytes, then the rest.</summary>
-internal sealed class SplitStream(byte[] bytes, int split) : Stream
-{
-    private int _position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => bytes.Length;
-
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        var limit = _position < split ? split - _position : bytes.Length - _position;
-        var n = Math.Min(count, limit);
-        Array.Copy(bytes, _position, buffer, offset, n);
-        _position += n;
-        return n;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -27,7 +27,7 @@ internal static class AnthropicBlockReader
         }
 
         var type = RequireString(block, "type", where);
-        var cache = ReadCacheControl(block);
+        var cache = CacheControlJson.Read(block);
         switch (type)
         {
             case "text":
@@ -41,7 +41,7 @@ internal static class AnthropicBlockReader
                     ? new DocumentPart(document, GetString(block, "title")) { CacheControl = cache, Extensions = Rest(block, DocumentKnown) }
                     : null;
             case "tool_use":
-                var input = block.TryGetProperty("input", out var i) && i.ValueKind == JsonValueKind.Object ? Compact(i) : "{}";
+                var input = block.TryGetProperty("input", out var i) && i.ValueKind == JsonValueKind.Object ? CodecJson.Compact(i) : "{}";
                 return new ToolCallPart(RequireString(block, "id", where), RequireString(block, "name", where), input)
                 {
                     CacheControl = cache,
@@ -93,7 +93,7 @@ internal static class AnthropicBlockReader
             else
             {
                 unknown ??= [];
-                unknown.Add(new JsonObject { ["at"] = at, ["block"] = ToNode(block) });
+                unknown.Add(new JsonObject { ["at"] = at, ["block"] = CodecJson.Clone(block) });
             }
 
             at++;
@@ -124,9 +124,9 @@ internal static class AnthropicBlockReader
         {
             // A block with no canonical part (e.g. search_result) still has to reach the model:
             // other protocols get its JSON as text; Anthropic gets it back verbatim.
-            parts.Add(Read(inner, where + ".content") ?? new TextPart(Compact(inner))
+            parts.Add(Read(inner, where + ".content") ?? new TextPart(CodecJson.Compact(inner))
             {
-                Extensions = new JsonObject { [BlockKey] = ToNode(inner) },
+                Extensions = new JsonObject { [BlockKey] = CodecJson.Clone(inner) },
             });
         }
 

@@ -48,7 +48,7 @@ internal static class AnthropicBlockWriter
                 w.WriteString("id", ToolCallIds.Normalize(call.Id));
                 w.WriteString("name", call.Name);
                 w.WritePropertyName("input");
-                WriteArgumentsObject(w, call.ArgumentsJson);
+                CodecJson.WriteArgumentsObject(w, call.ArgumentsJson);
                 if (forClient)
                 {
                     // Current API responses carry it; the official .NET SDK requires it when validating.
@@ -72,7 +72,7 @@ internal static class AnthropicBlockWriter
                 break;
         }
 
-        WriteCacheControl(w, part.CacheControl);
+        CacheControlJson.Write(w, part.CacheControl);
         if (keepExtensions)
         {
             WriteExtensions(w, part.Extensions);

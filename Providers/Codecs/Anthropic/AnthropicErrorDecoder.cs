@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using LlmGateway.Providers.Canonical;
 using static LlmGateway.Providers.Codecs.Anthropic.AnthropicJson;
@@ -31,7 +30,6 @@ internal static class AnthropicErrorDecoder
             // Not JSON: fall back to the raw text below.
         }
 
-        var text = body.Length == 0 ? "" : Encoding.UTF8.GetString(body.Length > MaxRawMessage ? body[..MaxRawMessage] : body).Trim();
-        return new ProviderError(status, text.Length > 0 ? text : $"Anthropic returned HTTP {status}.");
+        return new ProviderError(status, ErrorBodies.RawText(body, MaxRawMessage) ?? $"Anthropic returned HTTP {status}.");
     }
 }

@@ -51,7 +51,7 @@ internal static class AnthropicOptionsReader
             // protocol can run them, so they must never become function tools.
             if (GetString(tool, "type") is { } type && type != "custom")
             {
-                (server ??= []).Add(ToNode(tool));
+                (server ??= []).Add(CodecJson.Clone(tool));
                 continue;
             }
 
@@ -59,13 +59,13 @@ internal static class AnthropicOptionsReader
             JsonObject? schema = null;
             if (tool.TryGetProperty("input_schema", out var s) && s.ValueKind == JsonValueKind.Object)
             {
-                schema = (JsonObject)ToNode(s);
+                schema = (JsonObject)CodecJson.Clone(s)!;
             }
 
             request.Tools.Add(new ToolDefinition(name, GetString(tool, "description"), schema)
             {
                 Strict = tool.TryGetProperty("strict", out var strict) && strict.ValueKind is JsonValueKind.True or JsonValueKind.False ? strict.GetBoolean() : null,
-                CacheControl = ReadCacheControl(tool),
+                CacheControl = CacheControlJson.Read(tool),
             });
             if (Rest(tool, ToolKnown) is { } rest)
             {
@@ -94,7 +94,7 @@ internal static class AnthropicOptionsReader
         };
         if (request.ToolChoice is null)
         {
-            Keep(request, ToolChoiceKey, ToNode(choice));
+            Keep(request, ToolChoiceKey, CodecJson.Clone(choice));
             return;
         }
 
@@ -115,11 +115,11 @@ internal static class AnthropicOptionsReader
             {
                 if (GetString(format, "type") == "json_schema" && format.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.Object)
                 {
-                    request.ResponseFormat = new ResponseFormat(ResponseFormatKind.JsonSchema, Schema: (JsonObject)ToNode(schema));
+                    request.ResponseFormat = new ResponseFormat(ResponseFormatKind.JsonSchema, Schema: (JsonObject)CodecJson.Clone(schema)!);
                 }
                 else
                 {
-                    (rest ??= [])["format"] = ToNode(format);
+                    (rest ??= [])["format"] = CodecJson.Clone(format);
                 }
             }
 
@@ -139,7 +139,7 @@ internal static class AnthropicOptionsReader
             // adaptive, unknown types and extra fields (display) are kept whole for Anthropic targets.
             if (type is not ("enabled" or "disabled") || Rest(thinking, ThinkingKnown) is not null)
             {
-                Keep(request, ThinkingKey, ToNode(thinking));
+                Keep(request, ThinkingKey, CodecJson.Clone(thinking));
             }
         }
         else if (effort is not null)

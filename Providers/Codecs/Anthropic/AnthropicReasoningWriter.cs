@@ -68,7 +68,7 @@ internal static class AnthropicReasoningWriter
                 else
                 {
                     w.WritePropertyName(name);
-                    WriteNode(w, value);
+                    CodecJson.WriteNode(w, value);
                 }
             }
 

@@ -77,7 +77,7 @@ internal static class AnthropicRequestDecoder
 
             request.System.Add(new TextPart(RequireString(block, "text", "system[]"))
             {
-                CacheControl = ReadCacheControl(block),
+                CacheControl = CacheControlJson.Read(block),
                 Extensions = Rest(block, SystemKnown),
             });
         }

@@ -22,7 +22,7 @@ internal static class AnthropicRequestEncoder
         var sameSource = request.Source == LlmProtocol.AnthropicMessages;
         var thinking = AnthropicReasoningWriter.Plan(request, sameSource);
         var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var w = new Utf8JsonWriter(buffer, CodecJson.WriterOptions))
         {
             w.WriteStartObject();
             w.WriteString("model", request.Model);

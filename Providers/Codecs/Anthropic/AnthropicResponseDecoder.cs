@@ -51,8 +51,8 @@ internal static class AnthropicResponseDecoder
 
             if (root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
             {
-                response.Usage = AnthropicMaps.ToUsage(GetInt(usage, "input_tokens"), GetInt(usage, "output_tokens"),
-                    GetInt(usage, "cache_creation_input_tokens"), GetInt(usage, "cache_read_input_tokens"));
+                response.Usage = AnthropicMaps.ToUsage(CodecJson.IntOrZero(usage, "input_tokens"), CodecJson.IntOrZero(usage, "output_tokens"),
+                    CodecJson.IntOrZero(usage, "cache_creation_input_tokens"), CodecJson.IntOrZero(usage, "cache_read_input_tokens"));
             }
 
             return response;

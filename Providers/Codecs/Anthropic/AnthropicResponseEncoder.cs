@@ -12,7 +12,7 @@ internal static class AnthropicResponseEncoder
     public static byte[] Encode(ChatResponse response)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var w = new Utf8JsonWriter(buffer, CodecJson.WriterOptions))
         {
             w.WriteStartObject();
             w.WriteString("id", MessageId(response.Id));
@@ -88,7 +88,7 @@ internal static class AnthropicResponseEncoder
     {
         while (unknown is not null && next < unknown.Count && unknown[next] is JsonObject entry && (all || (int?)entry["at"] == at))
         {
-            WriteNode(w, entry["block"]);
+            CodecJson.WriteNode(w, entry["block"]);
             next++;
             at++;
         }

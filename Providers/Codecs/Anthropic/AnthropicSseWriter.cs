@@ -153,7 +153,7 @@ internal sealed class AnthropicSseWriter : IDisposable
     {
         if (_json is null)
         {
-            _json = new Utf8JsonWriter(output, AnthropicJson.WriterOptions);
+            _json = new Utf8JsonWriter(output, CodecJson.WriterOptions);
         }
         else
         {

@@ -29,7 +29,7 @@ internal static class AnthropicStreamBlocks
                 // Streams start with input {}; a non-empty input here (some proxies) is the whole argument object.
                 if (block.TryGetProperty("input", out var input) && input.ValueKind == JsonValueKind.Object && input.EnumerateObject().Any())
                 {
-                    output.Add(new ToolArgumentsDeltaEvent(tool, Compact(input)));
+                    output.Add(new ToolArgumentsDeltaEvent(tool, CodecJson.Compact(input)));
                 }
 
                 break;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using LlmGateway.Providers.Canonical;
 using static LlmGateway.Providers.Codecs.Anthropic.AnthropicJson;
@@ -33,30 +32,19 @@ internal sealed class AnthropicStreamDecoder : IChatStreamDecoder
             return;
         }
 
-        // JsonDocument needs memory that outlives the span; a pooled copy avoids an array per event.
-        var rented = ArrayPool<byte>.Shared.Rent(data.Length);
-        data.CopyTo(rented);
-        JsonDocument doc;
+        PooledJsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(rented.AsMemory(0, data.Length));
+            doc = PooledJsonDocument.Parse(data);
         }
         catch (JsonException)
         {
-            ArrayPool<byte>.Shared.Return(rented);
             return; // Not an event we can read; a cut stream still ends with Complete's error.
         }
 
-        try
+        using (doc)
         {
-            using (doc)
-            {
-                Dispatch(doc.RootElement, eventType, output);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
+            Dispatch(doc.Root, eventType, output);
         }
     }
 

@@ -49,7 +49,7 @@ internal static class AnthropicToolWriter
                 w.WriteBoolean("strict", strict);
             }
 
-            WriteCacheControl(w, tool.CacheControl);
+            CacheControlJson.Write(w, tool.CacheControl);
             WriteExtensions(w, fields?[tool.Name] as JsonObject);
             w.WriteEndObject();
         }
@@ -58,7 +58,7 @@ internal static class AnthropicToolWriter
         {
             foreach (var tool in server)
             {
-                WriteNode(w, tool);
+                CodecJson.WriteNode(w, tool);
             }
         }
 
@@ -80,7 +80,7 @@ internal static class AnthropicToolWriter
             foreach (var (name, value) in schema)
             {
                 w.WritePropertyName(name);
-                WriteNode(w, value);
+                CodecJson.WriteNode(w, value);
             }
         }
 

@@ -40,7 +40,7 @@ internal static class GeminiContentDecoder
             {
                 if (property.Name is not ("role" or "parts"))
                 {
-                    GeminiJson.Keep(ref extensions, property.Name, property.Value);
+                    CodecJson.Keep(ref extensions, property.Name, property.Value);
                 }
             }
 
@@ -59,7 +59,7 @@ internal static class GeminiContentDecoder
                         extensions ??= [];
                         var list = extensions[UnmappedParts] as JsonArray ?? [];
                         extensions[UnmappedParts] = list;
-                        list.Add(new JsonObject { ["index"] = message.Content.Count, ["part"] = GeminiJson.ToNode(part) });
+                        list.Add(new JsonObject { ["index"] = message.Content.Count, ["part"] = CodecJson.Clone(part) });
                     }
                 }
             }

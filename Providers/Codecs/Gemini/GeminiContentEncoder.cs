@@ -48,7 +48,7 @@ internal static class GeminiContentEncoder
                 w.WriteString("role", message.Role == ChatRole.Assistant ? "model" : "user");
                 if (native)
                 {
-                    GeminiJson.WriteExcept(w, message.Extensions, "role", "parts", GeminiContentDecoder.UnmappedParts);
+                    CodecJson.WriteExcept(w, message.Extensions, "role", "parts", GeminiContentDecoder.UnmappedParts);
                 }
 
                 w.WriteStartArray("parts");
@@ -113,7 +113,7 @@ internal static class GeminiContentEncoder
         while (unmapped is not null && next < unmapped.Count
             && unmapped[next] is JsonObject entry && ((int?)entry["index"] ?? 0) <= beforeIndex)
         {
-            GeminiJson.WriteNode(w, entry["part"]);
+            CodecJson.WriteNode(w, entry["part"]);
             next++;
         }
 

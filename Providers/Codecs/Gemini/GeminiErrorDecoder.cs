@@ -13,17 +13,11 @@ internal static class GeminiErrorDecoder
     {
         try
         {
-            var reader = new Utf8JsonReader(body);
-            using var document = JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Array && root.GetArrayLength() > 0)
-            {
-                root = root[0];
-            }
-
+            using var document = ErrorBodies.ParseFirstValue(body);
+            var root = ErrorBodies.FirstOfArray(document.RootElement);
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
             {
-                return new ProviderError(status, GeminiJson.Text(error, "message") ?? Fallback(status, body), GeminiJson.Text(error, "status"));
+                return new ProviderError(status, CodecJson.String(error, "message") ?? Fallback(status, body), CodecJson.String(error, "status"));
             }
         }
         catch (JsonException)

@@ -62,7 +62,7 @@ internal static class GeminiGenerationConfigDecoder
             };
             if (!consumed)
             {
-                GeminiJson.Keep(ref extras, property.Name, property.Value);
+                CodecJson.Keep(ref extras, property.Name, property.Value);
             }
         }
 
@@ -90,7 +90,7 @@ internal static class GeminiGenerationConfigDecoder
             case "application/json":
             case null:
                 request.ResponseFormat = schema is { } s
-                    ? new ResponseFormat(ResponseFormatKind.JsonSchema, Schema: GeminiSchemaTypes.Lowercase((JsonObject?)GeminiJson.ToNode(s)))
+                    ? new ResponseFormat(ResponseFormatKind.JsonSchema, Schema: GeminiSchemaTypes.Lowercase((JsonObject?)CodecJson.Clone(s)))
                     : new ResponseFormat(ResponseFormatKind.JsonObject);
                 return true;
             default:

@@ -64,11 +64,11 @@ internal static class GeminiGenerationConfigEncoder
         {
             if (format is null)
             {
-                GeminiJson.WriteExcept(w, extras);
+                CodecJson.WriteExcept(w, extras);
             }
             else
             {
-                GeminiJson.WriteExcept(w, extras, "responseMimeType", "responseSchema", "responseJsonSchema");
+                CodecJson.WriteExcept(w, extras, "responseMimeType", "responseSchema", "responseJsonSchema");
             }
         }
 

@@ -71,7 +71,7 @@ internal sealed class GeminiPartReader
         var name = GeminiJson.String(call, "name", path + ".functionCall.name") ?? throw GeminiJson.Invalid(path + ".functionCall.name", "a string");
         var rawId = GeminiJson.String(call, "id", path + ".functionCall.id");
         var signature = GeminiJson.String(part, "thoughtSignature", path + ".thoughtSignature");
-        var args = GeminiJson.Get(call, "args") is { } a ? (a.ValueKind == JsonValueKind.Object ? GeminiJson.Compact(a) : throw GeminiJson.Invalid(path + ".functionCall.args", "an object")) : "{}";
+        var args = GeminiJson.Get(call, "args") is { } a ? (a.ValueKind == JsonValueKind.Object ? CodecJson.Compact(a) : throw GeminiJson.Invalid(path + ".functionCall.args", "an object")) : "{}";
         var id = rawId ?? ToolCallIds.Mint();
         if (signature is not null)
         {
@@ -105,7 +105,7 @@ internal sealed class GeminiPartReader
         {
             // An output that is not a plain string is kept verbatim for a lossless Gemini re-encode.
             inner ??= [];
-            inner["response"] = GeminiJson.ToNode(r);
+            inner["response"] = CodecJson.Clone(r);
         }
 
         if (inner is not null)
@@ -141,21 +141,21 @@ internal sealed class GeminiPartReader
 
         if (r.ValueKind != JsonValueKind.Object)
         {
-            return (GeminiJson.Compact(r), false, false);
+            return (CodecJson.Compact(r), false, false);
         }
 
         var single = r.EnumerateObject().Count() == 1;
         if (r.TryGetProperty("output", out var output))
         {
-            return output.ValueKind == JsonValueKind.String ? (output.GetString()!, false, single) : (GeminiJson.Compact(output), false, false);
+            return output.ValueKind == JsonValueKind.String ? (output.GetString()!, false, single) : (CodecJson.Compact(output), false, false);
         }
 
         if (r.TryGetProperty("error", out var error))
         {
-            return error.ValueKind == JsonValueKind.String ? (error.GetString()!, true, single) : (GeminiJson.Compact(error), true, false);
+            return error.ValueKind == JsonValueKind.String ? (error.GetString()!, true, single) : (CodecJson.Compact(error), true, false);
         }
 
-        return (GeminiJson.Compact(r), false, false);
+        return (CodecJson.Compact(r), false, false);
     }
 
     private static ContentPart Media(string? mime, MediaSource source, JsonObject? extensions)
@@ -183,7 +183,7 @@ internal sealed class GeminiPartReader
         {
             if (!known.Contains(property.Name))
             {
-                GeminiJson.Keep(ref bag, property.Name, property.Value);
+                CodecJson.Keep(ref bag, property.Name, property.Value);
             }
         }
 

@@ -24,7 +24,7 @@ internal static class GeminiPartWriter
 
                 w.WriteStartObject();
                 w.WriteString("text", t.Text);
-                GeminiJson.WriteExcept(w, extensions, "text", "thought");
+                CodecJson.WriteExcept(w, extensions, "text", "thought");
                 if (output && part.Extensions?["thoughtSignature"] is JsonValue signature)
                 {
                     // Responses carry no source; this key is Gemini's own, so it is safe to echo.
@@ -41,7 +41,7 @@ internal static class GeminiPartWriter
                     w.WriteString("thoughtSignature", k.Signature);
                 }
 
-                GeminiJson.WriteExcept(w, extensions, "text", "thought", "thoughtSignature");
+                CodecJson.WriteExcept(w, extensions, "text", "thought", "thoughtSignature");
                 break;
             case ToolCallPart c:
                 WriteCall(w, c, extensions, output ? c.Extensions?["functionCall"] as JsonObject : extensions?["functionCall"] as JsonObject);
@@ -49,7 +49,7 @@ internal static class GeminiPartWriter
             case ImagePart or AudioPart or DocumentPart:
                 w.WriteStartObject();
                 WriteMedia(w, part);
-                GeminiJson.WriteExcept(w, extensions, "inlineData", "fileData");
+                CodecJson.WriteExcept(w, extensions, "inlineData", "fileData");
                 break;
             default:
                 return false; // thinking of other vendors, redacted thinking, tool results (see WriteResult)
@@ -65,15 +65,15 @@ internal static class GeminiPartWriter
         w.WriteStartObject("functionCall");
         w.WriteString("name", c.Name);
         w.WritePropertyName("args");
-        GeminiJson.WriteArgs(w, c.ArgumentsJson);
-        GeminiJson.WriteExcept(w, inner, "name", "args");
+        CodecJson.WriteArgumentsObject(w, c.ArgumentsJson);
+        CodecJson.WriteExcept(w, inner, "name", "args");
         w.WriteEndObject();
         if ((c.ThoughtSignature ?? ToolCallIds.SplitThoughtSignature(c.Id).ThoughtSignature) is { } signature)
         {
             w.WriteString("thoughtSignature", signature);
         }
 
-        GeminiJson.WriteExcept(w, extensions, "functionCall", "thoughtSignature");
+        CodecJson.WriteExcept(w, extensions, "functionCall", "thoughtSignature");
     }
 
     /// <summary>A functionResponse part; <paramref name="name"/> was recovered by the caller.</summary>
@@ -97,9 +97,9 @@ internal static class GeminiPartWriter
             w.WriteEndObject();
         }
 
-        GeminiJson.WriteExcept(w, inner, "name", "response");
+        CodecJson.WriteExcept(w, inner, "name", "response");
         w.WriteEndObject();
-        GeminiJson.WriteExcept(w, extensions, "functionResponse");
+        CodecJson.WriteExcept(w, extensions, "functionResponse");
         w.WriteEndObject();
     }
 

@@ -57,7 +57,7 @@ internal static class GeminiRequestDecoder
                         break;
                     default:
                         // safetySettings, cachedContent, labels, serviceTier, ...
-                        GeminiJson.Keep(ref extensions, property.Name, property.Value);
+                        CodecJson.Keep(ref extensions, property.Name, property.Value);
                         break;
                 }
             }

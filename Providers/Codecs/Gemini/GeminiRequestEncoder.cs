@@ -16,7 +16,7 @@ internal static class GeminiRequestEncoder
         ArgumentNullException.ThrowIfNull(options);
         var native = request.Source == LlmProtocol.Gemini;
         var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var w = new Utf8JsonWriter(buffer, GeminiJson.WriterOptions))
+        using (var w = new Utf8JsonWriter(buffer, CodecJson.WriterOptions))
         {
             w.WriteStartObject();
             GeminiContentEncoder.Write(w, request);
@@ -40,7 +40,7 @@ internal static class GeminiRequestEncoder
             if (native)
             {
                 // safetySettings, cachedContent, labels, ...
-                GeminiJson.WriteExcept(w, request.Extensions, "contents", "systemInstruction", "tools", "toolConfig", "generationConfig", GeminiToolsDecoder.DeclarationExtras);
+                CodecJson.WriteExcept(w, request.Extensions, "contents", "systemInstruction", "tools", "toolConfig", "generationConfig", GeminiToolsDecoder.DeclarationExtras);
             }
 
             w.WriteEndObject();

@@ -38,8 +38,8 @@ internal static class GeminiResponseDecoder
 
             var response = new ChatResponse
             {
-                Id = GeminiJson.Text(root, "responseId") ?? GeminiIds.MintResponseId(),
-                Model = GeminiJson.Text(root, "modelVersion") ?? "",
+                Id = CodecJson.String(root, "responseId") ?? GeminiIds.MintResponseId(),
+                Model = CodecJson.String(root, "modelVersion") ?? "",
             };
             JsonObject? extensions = null;
             var reader = new GeminiPartReader();
@@ -56,12 +56,12 @@ internal static class GeminiResponseDecoder
                     case "candidates" or "usageMetadata" or "responseId" or "modelVersion":
                         break;
                     default:
-                        GeminiJson.Keep(ref extensions, property.Name, property.Value);
+                        CodecJson.Keep(ref extensions, property.Name, property.Value);
                         break;
                 }
             }
 
-            if (response.StopReason is null && GeminiJson.Text(root.TryGetProperty("promptFeedback", out var feedback) ? feedback : default, "blockReason") is { } block)
+            if (response.StopReason is null && CodecJson.String(root.TryGetProperty("promptFeedback", out var feedback) ? feedback : default, "blockReason") is { } block)
             {
                 // A blocked prompt: HTTP 200, no candidates.
                 response.StopReason = StopReason.ContentFilter;
@@ -83,7 +83,7 @@ internal static class GeminiResponseDecoder
 
         foreach (var candidate in candidates.EnumerateArray())
         {
-            if (candidate.ValueKind == JsonValueKind.Object && GeminiJson.Count(candidate, "index") == 0)
+            if (candidate.ValueKind == JsonValueKind.Object && CodecJson.IntOrZero(candidate, "index") == 0)
             {
                 return candidate;
             }
@@ -120,7 +120,7 @@ internal static class GeminiResponseDecoder
                 case "index":
                     break;
                 default:
-                    GeminiJson.Keep(ref extras, property.Name, property.Value);
+                    CodecJson.Keep(ref extras, property.Name, property.Value);
                     break;
             }
         }

@@ -20,7 +20,7 @@ internal static class GeminiResponseEncoder
     {
         ArgumentNullException.ThrowIfNull(response);
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer, GeminiJson.WriterOptions))
+        using (var w = new Utf8JsonWriter(buffer, CodecJson.WriterOptions))
         {
             w.WriteStartObject();
             var blocked = response.Content.Count == 0 && response.Extensions?["promptFeedback"]?["blockReason"] is not null;

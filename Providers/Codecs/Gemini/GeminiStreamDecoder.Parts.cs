@@ -8,25 +8,25 @@ internal sealed partial class GeminiStreamDecoder
 {
     private void Part(JsonElement part, List<StreamEvent> output)
     {
-        var signature = GeminiJson.Text(part, "thoughtSignature");
+        var signature = CodecJson.String(part, "thoughtSignature");
         if (part.TryGetProperty("functionCall", out var call) && call.ValueKind == JsonValueKind.Object)
         {
             Close(output);
-            var id = GeminiJson.Text(call, "id") ?? ToolCallIds.Mint();
+            var id = CodecJson.String(call, "id") ?? ToolCallIds.Mint();
             if (signature is not null)
             {
                 id = ToolCallIds.WithThoughtSignature(id, signature);
             }
 
             var index = ++_index;
-            output.Add(new BlockStartEvent(index, new ToolCallPart(id, GeminiJson.Text(call, "name") ?? "", "") { ThoughtSignature = signature }));
-            output.Add(new ToolArgumentsDeltaEvent(index, call.TryGetProperty("args", out var args) && args.ValueKind == JsonValueKind.Object ? GeminiJson.Compact(args) : "{}"));
+            output.Add(new BlockStartEvent(index, new ToolCallPart(id, CodecJson.String(call, "name") ?? "", "") { ThoughtSignature = signature }));
+            output.Add(new ToolArgumentsDeltaEvent(index, call.TryGetProperty("args", out var args) && args.ValueKind == JsonValueKind.Object ? CodecJson.Compact(args) : "{}"));
             output.Add(new BlockStopEvent(index));
             _sawToolCall = true;
             return;
         }
 
-        if (GeminiJson.Text(part, "text") is not { } text)
+        if (CodecJson.String(part, "text") is not { } text)
         {
             return; // inline images, executable code, ...: no stream event carries them
         }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using LlmGateway.Providers.Canonical;
 
@@ -37,29 +36,20 @@ internal sealed partial class GeminiStreamDecoder : IChatStreamDecoder
             return;
         }
 
-        var rented = ArrayPool<byte>.Shared.Rent(data.Length);
+        PooledJsonDocument document;
         try
         {
-            data.CopyTo(rented);
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(rented.AsMemory(0, data.Length));
-            }
-            catch (JsonException)
-            {
-                Fail(output, 502, "The upstream stream sent an invalid chunk.");
-                return;
-            }
-
-            using (document)
-            {
-                Decode(document.RootElement, output);
-            }
+            document = PooledJsonDocument.Parse(data);
         }
-        finally
+        catch (JsonException)
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            Fail(output, 502, "The upstream stream sent an invalid chunk.");
+            return;
+        }
+
+        using (document)
+        {
+            Decode(document.Root, output);
         }
     }
 
@@ -87,8 +77,8 @@ internal sealed partial class GeminiStreamDecoder : IChatStreamDecoder
     {
         if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error))
         {
-            Fail(output, error.ValueKind == JsonValueKind.Object && GeminiJson.Count(error, "code") is > 0 and var code ? code : 500,
-                GeminiJson.Text(error, "message") ?? "The upstream stream reported an error.");
+            Fail(output, error.ValueKind == JsonValueKind.Object && CodecJson.IntOrZero(error, "code") is > 0 and var code ? code : 500,
+                CodecJson.String(error, "message") ?? "The upstream stream reported an error.");
             return;
         }
 
@@ -106,8 +96,8 @@ internal sealed partial class GeminiStreamDecoder : IChatStreamDecoder
         {
             _started = true;
             output.Add(new MessageStartEvent(
-                GeminiJson.Text(root, "responseId") ?? GeminiIds.MintResponseId(),
-                GeminiJson.Text(root, "modelVersion") ?? "",
+                CodecJson.String(root, "responseId") ?? GeminiIds.MintResponseId(),
+                CodecJson.String(root, "modelVersion") ?? "",
                 _usage is { } u ? new TokenUsage(u.InputTokens, 0, u.CacheReadTokens) : null));
         }
 
@@ -125,12 +115,12 @@ internal sealed partial class GeminiStreamDecoder : IChatStreamDecoder
                 }
             }
 
-            if (GeminiJson.Text(candidate, "finishReason") is { } finish)
+            if (CodecJson.String(candidate, "finishReason") is { } finish)
             {
                 _finish = finish;
             }
         }
-        else if (root.TryGetProperty("promptFeedback", out var feedback) && GeminiJson.Text(feedback, "blockReason") is { } block)
+        else if (root.TryGetProperty("promptFeedback", out var feedback) && CodecJson.String(feedback, "blockReason") is { } block)
         {
             // A blocked prompt ends the stream without candidates.
             _finish = block;

@@ -93,7 +93,7 @@ internal sealed partial class GeminiStreamEncoder
     {
         if (_writer is null)
         {
-            _writer = new Utf8JsonWriter(output, GeminiJson.WriterOptions);
+            _writer = new Utf8JsonWriter(output, CodecJson.WriterOptions);
         }
         else
         {

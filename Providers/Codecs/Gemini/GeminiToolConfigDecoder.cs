@@ -24,7 +24,7 @@ internal static class GeminiToolConfigDecoder
         {
             if (property.Name != "functionCallingConfig")
             {
-                GeminiJson.Keep(ref extras, property.Name, property.Value);
+                CodecJson.Keep(ref extras, property.Name, property.Value);
                 continue;
             }
 

@@ -38,7 +38,7 @@ internal static class GeminiToolsDecoder
                 if (property.Name != "functionDeclarations")
                 {
                     // googleSearch, codeExecution, urlContext, ...: Gemini-only, kept verbatim.
-                    GeminiJson.Keep(ref other, property.Name, property.Value);
+                    CodecJson.Keep(ref other, property.Name, property.Value);
                     continue;
                 }
 
@@ -90,7 +90,7 @@ internal static class GeminiToolsDecoder
             // parametersJsonSchema stays in the extras too: it tells a Gemini re-encode which key to write.
             if (property.Name is not ("name" or "description" or "parameters"))
             {
-                GeminiJson.Keep(ref extras, property.Name, property.Value);
+                CodecJson.Keep(ref extras, property.Name, property.Value);
             }
         }
 
@@ -100,6 +100,6 @@ internal static class GeminiToolsDecoder
             declarationExtras[name] = extras;
         }
 
-        request.Tools.Add(new ToolDefinition(name, description, parameters is { } p ? GeminiSchemaTypes.Lowercase((JsonObject?)GeminiJson.ToNode(p)) : null));
+        request.Tools.Add(new ToolDefinition(name, description, parameters is { } p ? GeminiSchemaTypes.Lowercase((JsonObject?)CodecJson.Clone(p)) : null));
     }
 }

@@ -32,7 +32,7 @@ internal static class GeminiToolsEncoder
 
         foreach (var other in others ?? [])
         {
-            GeminiJson.WriteNode(w, other);
+            CodecJson.WriteNode(w, other);
         }
 
         w.WriteEndArray();
@@ -63,7 +63,7 @@ internal static class GeminiToolsEncoder
             }
         }
 
-        GeminiJson.WriteExcept(w, extras, "name", "description", "parameters", "parametersJsonSchema");
+        CodecJson.WriteExcept(w, extras, "name", "description", "parameters", "parametersJsonSchema");
         w.WriteEndObject();
     }
 
@@ -104,7 +104,7 @@ internal static class GeminiToolsEncoder
             w.WriteEndObject();
         }
 
-        GeminiJson.WriteExcept(w, extras, "functionCallingConfig");
+        CodecJson.WriteExcept(w, extras, "functionCallingConfig");
         w.WriteEndObject();
     }
 }

@@ -8,16 +8,16 @@ internal static class GeminiUsage
 {
     public static TokenUsage Decode(JsonElement usage)
     {
-        var prompt = GeminiJson.Count(usage, "promptTokenCount");
-        var toolPrompt = GeminiJson.Count(usage, "toolUsePromptTokenCount");
-        var candidates = GeminiJson.Count(usage, "candidatesTokenCount");
-        var thoughts = GeminiJson.Count(usage, "thoughtsTokenCount");
-        var total = GeminiJson.Count(usage, "totalTokenCount");
+        var prompt = CodecJson.IntOrZero(usage, "promptTokenCount");
+        var toolPrompt = CodecJson.IntOrZero(usage, "toolUsePromptTokenCount");
+        var candidates = CodecJson.IntOrZero(usage, "candidatesTokenCount");
+        var thoughts = CodecJson.IntOrZero(usage, "thoughtsTokenCount");
+        var total = CodecJson.IntOrZero(usage, "totalTokenCount");
 
         // Some model versions count thoughts inside candidatesTokenCount; then prompt + candidates == total.
         var inclusive = thoughts > 0 && total > 0 && prompt + toolPrompt + candidates == total;
         var output = inclusive ? candidates : candidates + thoughts;
-        return new TokenUsage(prompt + toolPrompt, output, GeminiJson.Count(usage, "cachedContentTokenCount"), 0, thoughts);
+        return new TokenUsage(prompt + toolPrompt, output, CodecJson.IntOrZero(usage, "cachedContentTokenCount"), 0, thoughts);
     }
 
     public static void Write(Utf8JsonWriter writer, TokenUsage usage)

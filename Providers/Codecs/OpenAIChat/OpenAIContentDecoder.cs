@@ -62,13 +62,13 @@ internal static class OpenAIContentDecoder
 
     private static ContentPart Part(JsonElement part)
     {
-        var type = OpenAIJson.GetString(part, "type");
-        var cache = OpenAIJson.ReadCacheControl(part);
+        var type = CodecJson.String(part, "type");
+        var cache = CacheControlJson.Read(part);
         var extras = OpenAIMessageDecoder.Extras(part, null, "type", "text", "image_url", "input_audio", "file", "refusal", "cache_control");
         ContentPart decoded = type switch
         {
-            "text" => new TextPart(OpenAIJson.GetString(part, "text") ?? throw new TranslationException("A text part needs a string 'text'.")),
-            "refusal" => new TextPart(OpenAIJson.GetString(part, "refusal") ?? ""),
+            "text" => new TextPart(CodecJson.String(part, "text") ?? throw new TranslationException("A text part needs a string 'text'.")),
+            "refusal" => new TextPart(CodecJson.String(part, "refusal") ?? ""),
             "image_url" => Image(part),
             "input_audio" => Audio(part),
             "file" => File(part),
@@ -86,32 +86,32 @@ internal static class OpenAIContentDecoder
     private static ImagePart Image(JsonElement part)
     {
         part.TryGetProperty("image_url", out var image);
-        var url = image.ValueKind == JsonValueKind.String ? image.GetString() : OpenAIJson.GetString(image, "url");
+        var url = image.ValueKind == JsonValueKind.String ? image.GetString() : CodecJson.String(image, "url");
         if (string.IsNullOrEmpty(url))
         {
             throw new TranslationException("An image_url part needs 'image_url.url'.");
         }
 
-        return new ImagePart(MediaSource.FromUrl(url), OpenAIJson.GetString(image, "detail"));
+        return new ImagePart(MediaSource.FromUrl(url), CodecJson.String(image, "detail"));
     }
 
     private static AudioPart Audio(JsonElement part)
     {
         OpenAIJson.TryGet(part, "input_audio", JsonValueKind.Object, out var audio);
-        var data = OpenAIJson.GetString(audio, "data") ?? throw new TranslationException("An input_audio part needs 'input_audio.data'.");
-        return new AudioPart(new MediaSource(AudioMediaType(OpenAIJson.GetString(audio, "format")), Base64Data: data));
+        var data = CodecJson.String(audio, "data") ?? throw new TranslationException("An input_audio part needs 'input_audio.data'.");
+        return new AudioPart(new MediaSource(AudioMediaType(CodecJson.String(audio, "format")), Base64Data: data));
     }
 
     private static DocumentPart File(JsonElement part)
     {
         OpenAIJson.TryGet(part, "file", JsonValueKind.Object, out var file);
-        var name = OpenAIJson.GetString(file, "filename");
-        if (OpenAIJson.GetString(file, "file_id") is { } id)
+        var name = CodecJson.String(file, "filename");
+        if (CodecJson.String(file, "file_id") is { } id)
         {
             return new DocumentPart(new MediaSource(null, FileId: id), name);
         }
 
-        var data = OpenAIJson.GetString(file, "file_data") ?? throw new TranslationException("A file part needs 'file.file_data' or 'file.file_id'.");
+        var data = CodecJson.String(file, "file_data") ?? throw new TranslationException("A file part needs 'file.file_data' or 'file.file_id'.");
         var source = data.StartsWith("data:", StringComparison.OrdinalIgnoreCase)
             ? MediaSource.FromUrl(data)
             : new MediaSource("application/pdf", Base64Data: data);

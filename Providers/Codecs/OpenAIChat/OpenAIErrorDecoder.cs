@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using LlmGateway.Providers.Canonical;
 
@@ -17,22 +16,16 @@ internal static class OpenAIErrorDecoder
     {
         try
         {
-            var reader = new Utf8JsonReader(body);
-            using var doc = JsonDocument.ParseValue(ref reader);
-            var root = doc.RootElement;
-            if (root.ValueKind == JsonValueKind.Array && root.GetArrayLength() > 0)
-            {
-                root = root[0];
-            }
-
+            using var doc = ErrorBodies.ParseFirstValue(body);
+            var root = ErrorBodies.FirstOfArray(doc.RootElement);
             var error = root.TryGetProperty("error", out var e) && e.ValueKind is JsonValueKind.Object or JsonValueKind.String ? e : root;
             var (_, message) = Read(error, status);
-            var type = OpenAIJson.GetString(error, "type") ?? OpenAIJson.GetString(error, "code");
+            var type = CodecJson.String(error, "type") ?? CodecJson.String(error, "code");
             return new ProviderError(status, message, type);
         }
         catch (JsonException)
         {
-            return new ProviderError(status, PlainText(status, body));
+            return new ProviderError(status, ErrorBodies.RawText(body, MaxTextLength) ?? $"The upstream provider answered HTTP {status}.");
         }
     }
 
@@ -44,13 +37,13 @@ internal static class OpenAIErrorDecoder
             return (fallbackStatus, error.GetString()!);
         }
 
-        var message = OpenAIJson.GetString(error, "message")
-            ?? OpenAIJson.GetString(error, "detail")
+        var message = CodecJson.String(error, "message")
+            ?? CodecJson.String(error, "detail")
             ?? (OpenAIJson.TryGet(error, "detail", JsonValueKind.Array, out var detail) ? detail.GetRawText() : null)
             ?? "The upstream provider returned an error.";
         var code = OpenAIJson.GetInt(error, "code") ?? OpenAIJson.GetInt(error, "status");
         var status = code is >= 400 and <= 599 ? code.Value
-            : StatusFor(OpenAIJson.GetString(error, "type") ?? OpenAIJson.GetString(error, "code")) ?? fallbackStatus;
+            : StatusFor(CodecJson.String(error, "type") ?? CodecJson.String(error, "code")) ?? fallbackStatus;
         return (status, message);
     }
 
@@ -65,10 +58,4 @@ internal static class OpenAIErrorDecoder
         "server_error" or "api_error" or "internal_error" => 500,
         _ => null,
     };
-
-    private static string PlainText(int status, ReadOnlySpan<byte> body)
-    {
-        var text = Encoding.UTF8.GetString(body.Length > MaxTextLength ? body[..MaxTextLength] : body).Trim();
-        return text.Length > 0 ? text : $"The upstream provider answered HTTP {status}.";
-    }
 }

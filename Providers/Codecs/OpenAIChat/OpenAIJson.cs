@@ -7,11 +7,6 @@ namespace LlmGateway.Providers.Codecs.OpenAIChat;
 /// <summary>Small JSON helpers shared by the OpenAI Chat codec files.</summary>
 internal static class OpenAIJson
 {
-    public static string? GetString(JsonElement obj, string name)
-        => obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
-
     public static bool TryGet(JsonElement obj, string name, JsonValueKind kind, out JsonElement value)
     {
         if (obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out value) && value.ValueKind == kind)
@@ -45,17 +40,8 @@ internal static class OpenAIJson
             ? value.GetBoolean()
             : null;
 
-    /// <summary>A detached copy (the source document is disposed after decoding); numbers stay exact.</summary>
-    public static JsonNode? Clone(JsonElement element) => JsonNode.Parse(element.GetRawText());
-
     public static JsonObject? CloneObject(JsonElement element)
-        => element.ValueKind == JsonValueKind.Object ? (JsonObject?)Clone(element) : null;
-
-    public static void Put(ref JsonObject? bag, string name, JsonElement value)
-    {
-        bag ??= [];
-        bag[name] = Clone(value);
-    }
+        => element.ValueKind == JsonValueKind.Object ? (JsonObject?)CodecJson.Clone(element) : null;
 
     /// <summary>Text of a string element, else its raw JSON (arguments sent as an object by some servers).</summary>
     public static string TextOrRaw(JsonElement value) => value.ValueKind switch
@@ -64,36 +50,6 @@ internal static class OpenAIJson
         JsonValueKind.Null or JsonValueKind.Undefined => "",
         _ => value.GetRawText(),
     };
-
-    public static void WriteNode(Utf8JsonWriter json, string name, JsonNode? node)
-    {
-        json.WritePropertyName(name);
-        if (node is null)
-        {
-            json.WriteNullValue();
-        }
-        else
-        {
-            node.WriteTo(json);
-        }
-    }
-
-    public static void WriteCacheControl(Utf8JsonWriter json, CacheControl cache)
-    {
-        json.WriteStartObject("cache_control");
-        json.WriteString("type", cache.Type);
-        if (cache.Ttl is not null)
-        {
-            json.WriteString("ttl", cache.Ttl);
-        }
-
-        json.WriteEndObject();
-    }
-
-    public static CacheControl? ReadCacheControl(JsonElement part)
-        => TryGet(part, "cache_control", JsonValueKind.Object, out var cc)
-            ? new CacheControl(GetString(cc, "type") ?? "ephemeral", GetString(cc, "ttl"))
-            : null;
 
     /// <summary>A text part that was an OpenAI refusal (decoders mark it with <c>"type":"refusal"</c>).</summary>
     public static bool IsRefusal(TextPart part) => IsString(part.Extensions, "type", "refusal");

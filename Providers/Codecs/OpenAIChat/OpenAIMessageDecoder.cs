@@ -17,7 +17,7 @@ internal static class OpenAIMessageDecoder
         var legacyCalls = new List<(string Name, string Id)>();
         foreach (var message in messages.EnumerateArray())
         {
-            var role = message.ValueKind == JsonValueKind.Object ? OpenAIJson.GetString(message, "role") : null;
+            var role = message.ValueKind == JsonValueKind.Object ? CodecJson.String(message, "role") : null;
             switch (role)
             {
                 case "system" or "developer":
@@ -69,7 +69,7 @@ internal static class OpenAIMessageDecoder
     private static ChatMessage DecodeAssistant(JsonElement message, List<(string Name, string Id)> legacyCalls)
     {
         var assistant = new ChatMessage(ChatRole.Assistant);
-        var reasoning = OpenAIJson.GetString(message, "reasoning_content") ?? OpenAIJson.GetString(message, "reasoning");
+        var reasoning = CodecJson.String(message, "reasoning_content") ?? CodecJson.String(message, "reasoning");
         if (!string.IsNullOrEmpty(reasoning))
         {
             assistant.Content.Add(new ThinkingPart(reasoning));
@@ -81,15 +81,15 @@ internal static class OpenAIMessageDecoder
             foreach (var call in calls.EnumerateArray())
             {
                 OpenAIJson.TryGet(call, "function", JsonValueKind.Object, out var function);
-                var name = OpenAIJson.GetString(function, "name") ?? throw new TranslationException("Every tool call needs 'function.name'.");
-                var id = OpenAIJson.GetString(call, "id") is { Length: > 0 } given ? given : ToolCallIds.Mint();
+                var name = CodecJson.String(function, "name") ?? throw new TranslationException("Every tool call needs 'function.name'.");
+                var id = CodecJson.String(call, "id") is { Length: > 0 } given ? given : ToolCallIds.Mint();
                 var args = function.TryGetProperty("arguments", out var a) ? OpenAIJson.TextOrRaw(a) : "";
                 assistant.Content.Add(new ToolCallPart(id, name, args));
             }
         }
 
         if (OpenAIJson.TryGet(message, "function_call", JsonValueKind.Object, out var legacy)
-            && OpenAIJson.GetString(legacy, "name") is { } legacyName)
+            && CodecJson.String(legacy, "name") is { } legacyName)
         {
             // Legacy calls carry no id; the following role "function" message is matched by name.
             var id = ToolCallIds.Mint();
@@ -104,11 +104,11 @@ internal static class OpenAIMessageDecoder
 
     private static ToolResultPart DecodeToolResult(JsonElement message, string role, List<(string Name, string Id)> legacyCalls)
     {
-        var name = OpenAIJson.GetString(message, "name");
+        var name = CodecJson.String(message, "name");
         string id;
         if (role == "tool")
         {
-            id = OpenAIJson.GetString(message, "tool_call_id") ?? throw new TranslationException("A 'tool' message needs a string 'tool_call_id'.");
+            id = CodecJson.String(message, "tool_call_id") ?? throw new TranslationException("A 'tool' message needs a string 'tool_call_id'.");
         }
         else
         {
@@ -136,7 +136,7 @@ internal static class OpenAIMessageDecoder
         {
             if (!known.Contains(field.Name))
             {
-                OpenAIJson.Put(ref bag, field.Name, field.Value);
+                CodecJson.Keep(ref bag, field.Name, field.Value);
             }
         }
 

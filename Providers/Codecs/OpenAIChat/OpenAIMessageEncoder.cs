@@ -86,7 +86,7 @@ internal static class OpenAIMessageEncoder
         json.WriteStartObject();
         json.WriteString("role", "user");
         OpenAIPartEncoder.WriteContent(json, rest, same);
-        OpenAIPartEncoder.WriteExtensions(json, same ? message.Extensions : null);
+        CodecJson.WriteExcept(json, same ? message.Extensions : null);
         json.WriteEndObject();
     }
 
@@ -129,7 +129,7 @@ internal static class OpenAIMessageEncoder
             OpenAIPartEncoder.WriteContent(json, texts, same);
         }
 
-        OpenAIPartEncoder.WriteExtensions(json, same ? result.Extensions : null);
+        CodecJson.WriteExcept(json, same ? result.Extensions : null);
         json.WriteEndObject();
     }
 
@@ -179,7 +179,7 @@ internal static class OpenAIMessageEncoder
             json.WriteEndArray();
         }
 
-        OpenAIPartEncoder.WriteExtensions(json, same ? message.Extensions : null);
+        CodecJson.WriteExcept(json, same ? message.Extensions : null);
         json.WriteEndObject();
     }
 }

@@ -47,22 +47,6 @@ internal static class OpenAIPartEncoder
         json.WriteEndArray();
     }
 
-    public static void WriteExtensions(Utf8JsonWriter json, JsonObject? extensions, string? skip = null)
-    {
-        if (extensions is null)
-        {
-            return;
-        }
-
-        foreach (var (name, value) in extensions)
-        {
-            if (name != skip)
-            {
-                OpenAIJson.WriteNode(json, name, value);
-            }
-        }
-    }
-
     private static bool IsPlainText(IReadOnlyList<ContentPart> parts, bool same)
     {
         foreach (var part in parts)
@@ -120,10 +104,10 @@ internal static class OpenAIPartEncoder
         {
             if (part.CacheControl is { } cache)
             {
-                OpenAIJson.WriteCacheControl(json, cache);
+                CacheControlJson.Write(json, cache);
             }
 
-            WriteExtensions(json, part.Extensions, skip: "type");
+            CodecJson.WriteExcept(json, part.Extensions, "type");
         }
 
         json.WriteEndObject();

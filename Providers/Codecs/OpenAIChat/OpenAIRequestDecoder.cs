@@ -37,7 +37,7 @@ internal static class OpenAIRequestDecoder
             throw new TranslationException("'messages' is required and must be an array.");
         }
 
-        var model = OpenAIJson.GetString(root, "model") ?? pathModel;
+        var model = CodecJson.String(root, "model") ?? pathModel;
         if (string.IsNullOrEmpty(model))
         {
             throw new TranslationException("'model' is required and must be a string.");
@@ -50,7 +50,7 @@ internal static class OpenAIRequestDecoder
             if (!DecodeField(field, root, request))
             {
                 var extensions = request.Extensions;
-                OpenAIJson.Put(ref extensions, field.Name, field.Value);
+                CodecJson.Keep(ref extensions, field.Name, field.Value);
                 request.Extensions = extensions;
             }
         }

@@ -81,7 +81,7 @@ internal static class OpenAIRequestEncoder
                     // max_tokens stays an extension only when it came alongside max_completion_tokens.
                     if (!Modelled.Contains(name) || (name == "max_tokens" && maxName != name))
                     {
-                        OpenAIJson.WriteNode(json, name, value);
+                        CodecJson.WriteProperty(json, name, value);
                     }
                 }
             }
@@ -113,16 +113,7 @@ internal static class OpenAIRequestEncoder
     {
         json.WriteStartObject("stream_options");
         json.WriteBoolean("include_usage", true);
-        if (clientOptions is not null)
-        {
-            foreach (var (name, value) in clientOptions)
-            {
-                if (name != "include_usage")
-                {
-                    OpenAIJson.WriteNode(json, name, value);
-                }
-            }
-        }
+        CodecJson.WriteExcept(json, clientOptions, "include_usage");
 
         json.WriteEndObject();
     }

@@ -33,8 +33,8 @@ internal static class OpenAIResponseDecoder
 
             var response = new ChatResponse
             {
-                Id = OpenAIJson.GetString(root, "id") ?? "",
-                Model = OpenAIJson.GetString(root, "model") ?? "",
+                Id = CodecJson.String(root, "id") ?? "",
+                Model = CodecJson.String(root, "model") ?? "",
                 Created = OpenAIJson.TryGet(root, "created", JsonValueKind.Number, out var created) && created.TryGetInt64(out var c) ? c : null,
                 Usage = root.TryGetProperty("usage", out var usage) ? OpenAIUsage.Read(usage) : null,
             };
@@ -46,7 +46,7 @@ internal static class OpenAIResponseDecoder
                     DecodeMessage(message, response.Content);
                 }
 
-                var raw = OpenAIJson.GetString(choice, "finish_reason");
+                var raw = CodecJson.String(choice, "finish_reason");
                 response.RawStopReason = raw;
                 response.StopReason = OpenAIStopReasons.Decode(raw, response.Content.Exists(p => p is ToolCallPart));
             }
@@ -56,7 +56,7 @@ internal static class OpenAIResponseDecoder
             {
                 if (PassThrough.Contains(field.Name) && field.Value.ValueKind != JsonValueKind.Null)
                 {
-                    OpenAIJson.Put(ref extensions, field.Name, field.Value);
+                    CodecJson.Keep(ref extensions, field.Name, field.Value);
                 }
             }
 
@@ -67,18 +67,18 @@ internal static class OpenAIResponseDecoder
 
     private static void DecodeMessage(JsonElement message, List<ContentPart> content)
     {
-        var reasoning = OpenAIJson.GetString(message, "reasoning_content") ?? OpenAIJson.GetString(message, "reasoning");
+        var reasoning = CodecJson.String(message, "reasoning_content") ?? CodecJson.String(message, "reasoning");
         if (!string.IsNullOrEmpty(reasoning))
         {
             content.Add(new ThinkingPart(reasoning));
         }
 
-        if (OpenAIJson.GetString(message, "content") is { Length: > 0 } text)
+        if (CodecJson.String(message, "content") is { Length: > 0 } text)
         {
             content.Add(new TextPart(text));
         }
 
-        if (OpenAIJson.GetString(message, "refusal") is { Length: > 0 } refusal)
+        if (CodecJson.String(message, "refusal") is { Length: > 0 } refusal)
         {
             content.Add(new TextPart(refusal) { Extensions = new JsonObject { ["type"] = "refusal" } });
         }
@@ -88,7 +88,7 @@ internal static class OpenAIResponseDecoder
             foreach (var call in calls.EnumerateArray())
             {
                 OpenAIJson.TryGet(call, "function", JsonValueKind.Object, out var function);
-                content.Add(Call(OpenAIJson.GetString(call, "id"), function));
+                content.Add(Call(CodecJson.String(call, "id"), function));
             }
         }
 
@@ -101,6 +101,6 @@ internal static class OpenAIResponseDecoder
     private static ToolCallPart Call(string? id, JsonElement function)
         => new(
             string.IsNullOrEmpty(id) ? ToolCallIds.Mint() : id,
-            OpenAIJson.GetString(function, "name") ?? "",
+            CodecJson.String(function, "name") ?? "",
             function.ValueKind == JsonValueKind.Object && function.TryGetProperty("arguments", out var a) ? OpenAIJson.TextOrRaw(a) : "");
 }

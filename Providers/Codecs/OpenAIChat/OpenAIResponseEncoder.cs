@@ -84,7 +84,7 @@ internal static class OpenAIResponseEncoder
                 {
                     if (OpenAIResponseDecoder.PassThrough.Contains(name))
                     {
-                        OpenAIJson.WriteNode(json, name, value);
+                        CodecJson.WriteProperty(json, name, value);
                     }
                 }
             }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using LlmGateway.Providers.Canonical;
 
@@ -45,20 +44,14 @@ internal sealed class OpenAIStreamDecoder : IChatStreamDecoder
             return;
         }
 
-        var rented = ArrayPool<byte>.Shared.Rent(trimmed.Length);
         try
         {
-            trimmed.CopyTo(rented);
-            using var doc = JsonDocument.Parse(rented.AsMemory(0, trimmed.Length));
-            Chunk(eventType, doc.RootElement, output);
+            using var doc = PooledJsonDocument.Parse(trimmed);
+            Chunk(eventType, doc.Root, output);
         }
         catch (JsonException)
         {
             // Not JSON (a keep-alive or a proxy's banner): nothing to decode.
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
@@ -102,7 +95,7 @@ internal sealed class OpenAIStreamDecoder : IChatStreamDecoder
         if (!_started)
         {
             _started = true;
-            output.Add(new MessageStartEvent(OpenAIJson.GetString(root, "id") ?? "", OpenAIJson.GetString(root, "model") ?? ""));
+            output.Add(new MessageStartEvent(CodecJson.String(root, "id") ?? "", CodecJson.String(root, "model") ?? ""));
         }
 
         _usage = usage ?? _usage;
@@ -122,7 +115,7 @@ internal sealed class OpenAIStreamDecoder : IChatStreamDecoder
     {
         if (OpenAIJson.TryGet(choice, "delta", JsonValueKind.Object, out var delta))
         {
-            var reasoning = OpenAIJson.GetString(delta, "reasoning_content") ?? OpenAIJson.GetString(delta, "reasoning");
+            var reasoning = CodecJson.String(delta, "reasoning_content") ?? CodecJson.String(delta, "reasoning");
             if (!string.IsNullOrEmpty(reasoning))
             {
                 output.Add(new ThinkingDeltaEvent(Open(Kind.Thinking, output), reasoning));
@@ -130,7 +123,7 @@ internal sealed class OpenAIStreamDecoder : IChatStreamDecoder
 
             foreach (var name in (ReadOnlySpan<string>)["content", "refusal"])
             {
-                if (OpenAIJson.GetString(delta, name) is { Length: > 0 } text)
+                if (CodecJson.String(delta, name) is { Length: > 0 } text)
                 {
                     output.Add(new TextDeltaEvent(Open(Kind.Text, output), text));
                 }
@@ -141,7 +134,7 @@ internal sealed class OpenAIStreamDecoder : IChatStreamDecoder
                 foreach (var call in calls.EnumerateArray())
                 {
                     OpenAIJson.TryGet(call, "function", JsonValueKind.Object, out var function);
-                    Fragment(OpenAIJson.GetInt(call, "index"), OpenAIJson.GetString(call, "id"), function, output);
+                    Fragment(OpenAIJson.GetInt(call, "index"), CodecJson.String(call, "id"), function, output);
                 }
             }
 
@@ -152,7 +145,7 @@ internal sealed class OpenAIStreamDecoder : IChatStreamDecoder
         }
 
         // Content in the same chunk was handled first; the finish is held until [DONE].
-        if (OpenAIJson.GetString(choice, "finish_reason") is { } finish)
+        if (CodecJson.String(choice, "finish_reason") is { } finish)
         {
             _finish = finish;
             Close(output);
@@ -161,7 +154,7 @@ internal sealed class OpenAIStreamDecoder : IChatStreamDecoder
 
     private void Fragment(int? index, string? id, JsonElement function, List<StreamEvent> output)
     {
-        var name = OpenAIJson.GetString(function, "name");
+        var name = CodecJson.String(function, "name");
         // Without an index, a new id starts a new call and anything else continues the last one.
         var key = index ?? (id is not null && !ContainsId(id) ? _tools.Count : Math.Max(_lastToolIndex, 0));
         _lastToolIndex = key;

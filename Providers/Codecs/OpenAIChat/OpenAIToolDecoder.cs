@@ -16,7 +16,7 @@ internal static class OpenAIToolDecoder
             case "tools":
                 foreach (var tool in Items(value, field.Name))
                 {
-                    if (OpenAIJson.GetString(tool, "type") is "function" or null
+                    if (CodecJson.String(tool, "type") is "function" or null
                         && OpenAIJson.TryGet(tool, "function", JsonValueKind.Object, out var function))
                     {
                         request.Tools.Add(Definition(function));
@@ -26,7 +26,7 @@ internal static class OpenAIToolDecoder
                         // Non-function tools (custom, ...) have no canonical form; keep them for OpenAI only.
                         var extensions = request.Extensions ??= [];
                         var others = extensions["tools"] as JsonArray ?? [];
-                        others.Add(OpenAIJson.Clone(tool));
+                        others.Add(CodecJson.Clone(tool));
                         extensions["tools"] = others;
                     }
                 }
@@ -63,7 +63,7 @@ internal static class OpenAIToolDecoder
 
     public static ResponseFormat? DecodeResponseFormat(JsonElement value)
     {
-        switch (OpenAIJson.GetString(value, "type"))
+        switch (CodecJson.String(value, "type"))
         {
             case "text":
                 return new ResponseFormat(ResponseFormatKind.Text);
@@ -73,7 +73,7 @@ internal static class OpenAIToolDecoder
                 OpenAIJson.TryGet(value, "json_schema", JsonValueKind.Object, out var spec);
                 return new ResponseFormat(
                     ResponseFormatKind.JsonSchema,
-                    OpenAIJson.GetString(spec, "name"),
+                    CodecJson.String(spec, "name"),
                     OpenAIJson.TryGet(spec, "schema", JsonValueKind.Object, out var schema) ? OpenAIJson.CloneObject(schema) : null,
                     OpenAIJson.GetBool(spec, "strict"));
             default:
@@ -93,14 +93,14 @@ internal static class OpenAIToolDecoder
 
     private static ToolDefinition Definition(JsonElement function)
     {
-        var name = OpenAIJson.GetString(function, "name");
+        var name = CodecJson.String(function, "name");
         if (string.IsNullOrEmpty(name))
         {
             throw new TranslationException("Every function tool needs a 'name'.");
         }
 
         var parameters = OpenAIJson.TryGet(function, "parameters", JsonValueKind.Object, out var schema) ? OpenAIJson.CloneObject(schema) : null;
-        return new ToolDefinition(name, OpenAIJson.GetString(function, "description"), parameters)
+        return new ToolDefinition(name, CodecJson.String(function, "description"), parameters)
         {
             Strict = OpenAIJson.GetBool(function, "strict"),
         };
@@ -125,7 +125,7 @@ internal static class OpenAIToolDecoder
             return null;
         }
 
-        if (OpenAIJson.GetString(value, "type") == "allowed_tools"
+        if (CodecJson.String(value, "type") == "allowed_tools"
             && OpenAIJson.TryGet(value, "allowed_tools", JsonValueKind.Object, out var allowed))
         {
             var names = new List<string>();
@@ -134,19 +134,19 @@ internal static class OpenAIToolDecoder
                 foreach (var tool in tools.EnumerateArray())
                 {
                     OpenAIJson.TryGet(tool, "function", JsonValueKind.Object, out var fn);
-                    if ((OpenAIJson.GetString(fn, "name") ?? OpenAIJson.GetString(tool, "name")) is { } n)
+                    if ((CodecJson.String(fn, "name") ?? CodecJson.String(tool, "name")) is { } n)
                     {
                         names.Add(n);
                     }
                 }
             }
 
-            var mode = OpenAIJson.GetString(allowed, "mode") == "required" ? ToolChoiceMode.Required : ToolChoiceMode.Auto;
+            var mode = CodecJson.String(allowed, "mode") == "required" ? ToolChoiceMode.Required : ToolChoiceMode.Auto;
             return new ToolChoice(mode, AllowedNames: names);
         }
 
         // {"type":"function","function":{"name":X}}, or the legacy function_call {"name":X}.
         var named = OpenAIJson.TryGet(value, "function", JsonValueKind.Object, out var f) ? f : value;
-        return OpenAIJson.GetString(named, "name") is { } name ? new ToolChoice(ToolChoiceMode.Tool, name) : null;
+        return CodecJson.String(named, "name") is { } name ? new ToolChoice(ToolChoiceMode.Tool, name) : null;
     }
 }

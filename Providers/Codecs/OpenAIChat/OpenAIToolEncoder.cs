@@ -68,7 +68,7 @@ internal static class OpenAIToolEncoder
 
         if (tool.Parameters is not null)
         {
-            OpenAIJson.WriteNode(json, "parameters", tool.Parameters);
+            CodecJson.WriteProperty(json, "parameters", tool.Parameters);
         }
 
         if (tool.Strict is { } strict)
@@ -140,7 +140,7 @@ internal static class OpenAIToolEncoder
                 json.WriteString("name", format.Name ?? "response");
                 if (format.Schema is not null)
                 {
-                    OpenAIJson.WriteNode(json, "schema", format.Schema);
+                    CodecJson.WriteProperty(json, "schema", format.Schema);
                 }
 
                 if (format.Strict is { } strict)
