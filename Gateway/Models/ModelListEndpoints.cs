@@ -1,7 +1,9 @@
 using System.Text.Json;
 using LlmGateway.Errors;
+using LlmGateway.Keys;
 using LlmGateway.Providers;
 using LlmGateway.Providers.Errors;
+using LlmGateway.Transforms.Abstractions;
 
 namespace LlmGateway.Models;
 
@@ -34,6 +36,12 @@ internal static class ModelListEndpoints
     private static async Task WriteAsync(HttpContext context, LlmProtocol protocol, ModelCatalog catalog, string? id)
     {
         var models = catalog.For(protocol);
+
+        // A key sees only the models it may use.
+        if (context.Features.Get<GatewayCallerFeature>() is { } caller)
+        {
+            models = [.. models.Where(m => ModelPatterns.AnyMatch(caller.Models, m.Id))];
+        }
         if (id is not null)
         {
             var wanted = id.StartsWith("models/", StringComparison.Ordinal) ? id["models/".Length..] : id;
