@@ -8,6 +8,7 @@ internal sealed class TestConfig
     private readonly JsonObject _routes = [];
     private readonly JsonObject _clusters = [];
     private readonly JsonObject _gateway = [];
+    private readonly JsonObject _providers = [];
 
     public TestConfig Route(string id, string cluster, string path, string? headerMode = null, string[]? values = null, int? order = null, JsonArray? transforms = null)
     {
@@ -75,6 +76,13 @@ internal sealed class TestConfig
         return this;
     }
 
+    /// <summary>A provider of the <c>Providers</c> section with the given keys.</summary>
+    public TestConfig Provider(string name, params JsonObject[] keys)
+    {
+        _providers[name] = new JsonObject { ["Keys"] = new JsonArray(keys.Select(k => (JsonNode?)k.DeepClone()).ToArray()) };
+        return this;
+    }
+
     /// <summary>One catch-all route per front-end protocol to <paramref name="cluster"/>.</summary>
     public TestConfig AllProtocols(string cluster, string suffix = "")
         => Route("openai" + suffix, cluster, "/v1/chat/completions")
@@ -82,9 +90,18 @@ internal sealed class TestConfig
             .Route("gemini" + suffix, cluster, "/v1beta/models/{**rest}", headerMode: "Exists")
             .Route("gemini-v1" + suffix, cluster, "/v1/models/{**rest}", headerMode: "Exists");
 
-    public string ToJson() => new JsonObject
+    public string ToJson()
     {
-        ["Gateway"] = _gateway.DeepClone(),
-        ["ReverseProxy"] = new JsonObject { ["Routes"] = _routes.DeepClone(), ["Clusters"] = _clusters.DeepClone() },
-    }.ToJsonString();
+        var root = new JsonObject
+        {
+            ["Gateway"] = _gateway.DeepClone(),
+            ["ReverseProxy"] = new JsonObject { ["Routes"] = _routes.DeepClone(), ["Clusters"] = _clusters.DeepClone() },
+        };
+        if (_providers.Count > 0)
+        {
+            root["Providers"] = _providers.DeepClone();
+        }
+
+        return root.ToJsonString();
+    }
 }

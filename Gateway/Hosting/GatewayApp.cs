@@ -1,8 +1,10 @@
 using LlmGateway.Errors;
 using LlmGateway.Health;
 using LlmGateway.Models;
+using LlmGateway.ProviderKeys;
 using LlmGateway.Providers.Mock;
 using LlmGateway.Routing;
+using LlmGateway.Transforms.InjectKey;
 using LlmGateway.Transforms.Sanitize;
 using LlmGateway.Transforms.Translate;
 using LlmGateway.Upstream;
@@ -69,12 +71,14 @@ public static class GatewayApp
         // affinity, so keys stay in memory instead of being written under the user's profile.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
 
+        services.AddProviderKeyPool(configuration);
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
             .AddConfigFilter<ClusterDefaultsConfigFilter>()
             .AddConfigFilter<RouteOrderConfigFilter>()
             .AddTransformFactory<SanitizeTransformFactory>()
-            .AddTransformFactory<TranslateTransformFactory>();
+            .AddTransformFactory<TranslateTransformFactory>()
+            .AddTransformFactory<InjectKeyTransformFactory>();
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, GatewayForwarderHttpClientFactory>());
         services.AddSingleton<ProxyConfigReloadReporter>();
         services.AddSingleton<ModelCatalog>();
