@@ -1,3 +1,4 @@
+using LlmGateway.Admin;
 using LlmGateway.Errors;
 using LlmGateway.Keys;
 using LlmGateway.Transforms.Abstractions;
@@ -6,10 +7,10 @@ using Microsoft.Extensions.Options;
 namespace LlmGateway.Auth;
 
 /// <summary>
-/// Authenticates data-plane requests (after model extraction, before routing): in
-/// <see cref="AuthMode.Keys"/> a valid gateway key is required, and the requested model must
-/// match the key's patterns. Failures answer 401/403 in the client's protocol; nothing is
-/// forwarded. The caller is attached as <see cref="GatewayCallerFeature"/>.
+/// Authenticates data-plane requests (first in the pipeline): in <see cref="AuthMode.Keys"/> a
+/// valid gateway key is required. Failures answer 401 in the client's protocol; nothing is
+/// forwarded. The caller is attached as <see cref="GatewayCallerFeature"/>; the model check
+/// follows model extraction (<see cref="ModelAccessMiddleware"/>).
 /// </summary>
 internal sealed partial class ClientAuthMiddleware
 {
@@ -24,11 +25,12 @@ internal sealed partial class ClientAuthMiddleware
         _logger = logger;
     }
 
-    public async Task InvokeAsync(HttpContext context, GatewayKeyAuthenticator authenticator, IGatewayKeyStore store, TimeProvider time)
+    public async Task InvokeAsync(HttpContext context, GatewayKeyAuthenticator authenticator, IGatewayKeyStore store, TimeProvider time, AdminListener admin)
     {
+        // Runs before the body is read, so an unauthenticated client cannot make the gateway buffer it.
         var path = context.Request.Path;
         var mustAuthenticate = _options.CurrentValue.Mode == AuthMode.Keys || path.StartsWithSegments("/gateway");
-        if (!mustAuthenticate || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/admin"))
+        if (!mustAuthenticate || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || admin.IsAdminConnection(context))
         {
             await _next(context);
             return;
@@ -53,13 +55,6 @@ internal sealed partial class ClientAuthMiddleware
                 _ => "The gateway key is not valid.",
             };
             await RejectAsync(context, 401, message, "invalid_key");
-            return;
-        }
-
-        if (context.Features.Get<LlmRequestFeature>() is { } llm && !ModelPatterns.AnyMatch(key.Models, llm.Model))
-        {
-            LogModelDenied(_logger, key.Id, llm.Model);
-            await RejectAsync(context, 403, $"This gateway key may not use the model '{llm.Model}'.", "model_not_allowed");
             return;
         }
 
@@ -91,9 +86,6 @@ internal sealed partial class ClientAuthMiddleware
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Rejected a gateway key ({Result}, key id {KeyId}).")]
     private static partial void LogRejected(ILogger logger, KeyCheck result, string? keyId);
-
-    [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "Key {KeyId} may not use model {Model}.")]
-    private static partial void LogModelDenied(ILogger logger, string keyId, string model);
 
     [LoggerMessage(EventId = 32, Level = LogLevel.Warning, Message = "Could not record the last use of key {KeyId}.")]
     private static partial void LogTouchFailed(ILogger logger, string keyId, Exception exception);

@@ -1,9 +1,13 @@
+using LlmGateway.Admin;
+using LlmGateway.Auth;
 using LlmGateway.Errors;
 using LlmGateway.Health;
+using LlmGateway.Keys;
 using LlmGateway.Models;
 using LlmGateway.ProviderKeys;
 using LlmGateway.Providers.Mock;
 using LlmGateway.Routing;
+using LlmGateway.Store;
 using LlmGateway.Transforms.InjectKey;
 using LlmGateway.Transforms.Sanitize;
 using LlmGateway.Transforms.Translate;
@@ -23,7 +27,10 @@ public static class GatewayApp
     public const string DefaultUrl = "http://127.0.0.1:8080";
 
     /// <summary>Builds the application. Throws <see cref="GatewayConfigException"/> for an unusable configuration.</summary>
-    public static WebApplication Build(string[] args)
+    public static WebApplication Build(string[] args) => Build(args, configure: null);
+
+    /// <summary>As <see cref="Build(string[])"/>, with a hook for tests (e.g. extra log providers).</summary>
+    internal static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
         var configPath = ConfigFileLocator.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
@@ -39,7 +46,10 @@ public static class GatewayApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        LoopbackGuard.ThrowIfOpenOnNetwork(ReadAuthMode(builder.Configuration), builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? DefaultUrl);
         AddServices(builder.Services, builder.Configuration);
+        configure?.Invoke(builder);
+        builder.Services.AddGatewayStore(builder.Configuration, configPath).AddGatewayAdmin(builder.Configuration);
         var app = builder.Build();
 
         // Before MapReverseProxy, which loads the config and would fail with YARP's own, route-less messages.
@@ -56,6 +66,19 @@ public static class GatewayApp
         // Subscribes to file edits now, not on first use, so every rejected edit is reported.
         app.Services.GetRequiredService<ProxyConfigReloadReporter>();
         return app;
+    }
+
+    private static AuthMode ReadAuthMode(IConfiguration configuration)
+    {
+        var value = configuration[$"{AuthOptions.Section}:Mode"];
+        if (value is null)
+        {
+            return AuthMode.Keys;
+        }
+
+        return Enum.TryParse<AuthMode>(value, ignoreCase: true, out var mode) && Enum.IsDefined(mode) && !int.TryParse(value, out _)
+            ? mode
+            : throw new GatewayConfigException($"Gateway:Auth:Mode has unknown value '{value}'; expected 'Keys' or 'Open'.");
     }
 
     private static void AddServices(IServiceCollection services, IConfiguration configuration)
@@ -82,18 +105,24 @@ public static class GatewayApp
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, GatewayForwarderHttpClientFactory>());
         services.AddSingleton<ProxyConfigReloadReporter>();
         services.AddSingleton<ModelCatalog>();
+        services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
+        services.AddSingleton<GatewayKeyAuthenticator>();
 
         services.AddHealthChecks().AddCheck<ProxyConfigHealthCheck>("proxy-config", tags: ["ready"]);
     }
 
     private static void ConfigurePipeline(WebApplication app)
     {
+        app.UseMiddleware<ClientAuthMiddleware>();
         app.UseMiddleware<ModelExtractionMiddleware>();
+        app.UseMiddleware<ModelAccessMiddleware>();
         app.UseRouting();
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync });
         app.MapModelListing();
+        app.MapSelfService();
+        app.MapGatewayAdmin();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<ForwarderErrorMiddleware>();
