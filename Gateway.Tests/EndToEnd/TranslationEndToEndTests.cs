@@ -27,9 +27,9 @@ public sealed class TranslationEndToEndTests
         .Route("gemini-gpt", "openai", "/v1beta/models/{**rest}", "HeaderPrefix", ["gpt-"], transforms: Translate("Gemini"))
         .Route("gemini-claude", "anthropic", "/v1beta/models/{**rest}", "HeaderPrefix", ["claude-"], transforms: Translate("Gemini"))
         .Route("gemini-default", "gemini", "/v1beta/models/{**rest}", "Exists", transforms: Translate("Gemini"))
-        .Cluster("openai", upstream, provider: "openai")
-        .Cluster("anthropic", upstream, provider: "anthropic")
-        .Cluster("gemini", upstream, provider: "gemini")
+        .Cluster("openai", upstream, provider: "openai", models: "gpt-4o,gpt-4o-mini")
+        .Cluster("anthropic", upstream, provider: "anthropic", models: "claude-sonnet-4,claude-opus-4")
+        .Cluster("gemini", upstream, provider: "gemini", models: "gemini-2.5-flash,gemini-2.5-pro")
         .ToJson();
 
     internal static JsonArray Translate(string protocol) => new(new JsonObject { ["Translate"] = protocol }, new JsonObject { ["Sanitize"] = "Strict" });
