@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace LlmGateway.Providers.Errors;
@@ -91,7 +92,8 @@ public static class ProtocolErrors
     public static byte[] Render(LlmProtocol protocol, int status, string message, string? code = null)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
+        // Relaxed escaping: these bodies are JSON for SDKs, never HTML, and quotes in messages should read as quotes.
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             Write(json, protocol, status, message, code);
         }
