@@ -116,7 +116,9 @@ internal static class Servers
         var directory = Directory.CreateTempSubdirectory("gateway-bench-").FullName;
         var configPath = Path.Combine(directory, "yarp.json");
         await File.WriteAllTextAsync(configPath, configJson);
-        var app = GatewayApp.Build(["--config", configPath, .. CommonArgs, "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection=Error"]);
+        // Open auth: the benchmarks measure the proxy path; gateway keys are measured separately.
+        var app = GatewayApp.Build(["--config", configPath, .. CommonArgs, "--Gateway:Auth:Mode=Open",
+            "--Gateway:Database=" + Path.Combine(directory, "gateway.db"), "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection=Error"]);
         return await RunningServer.StartAsync(app, directory);
     }
 
