@@ -12,9 +12,10 @@ public sealed class AdminKeysApiTests
     public async Task Create_ValidRequest_Returns201WithKeyOnce()
     {
         await using var gateway = await AdminTestKit.StartAsync();
+        var team = await gateway.CreateBudgetAsync();
 
         var (response, body, _) = await gateway.Admin().SendAsync(HttpMethod.Post, "admin/keys",
-            """{"name":"billing","models":["gpt-*"],"expiresAt":"2099-01-01T00:00:00Z","budgetId":"team-a","limits":{"rpm":60},"metadata":{"owner":"ops"}}""");
+            $$$"""{"name":"billing","models":["gpt-*"],"expiresAt":"2099-01-01T00:00:00Z","budgetId":"{{{team}}}","limits":{"rpm":60},"metadata":{"owner":"ops"}}""");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         Assert.That(response.Headers.CacheControl?.NoStore, Is.True);
@@ -24,7 +25,7 @@ public sealed class AdminKeysApiTests
         Assert.That(body["name"]!.GetValue<string>(), Is.EqualTo("billing"));
         Assert.That(body["models"]!.ToJsonString(), Is.EqualTo("""["gpt-*"]"""));
         Assert.That(DateTimeOffset.Parse(body["expiresAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero)));
-        Assert.That(body["budgetId"]!.GetValue<string>(), Is.EqualTo("team-a"));
+        Assert.That(body["budgetId"]!.GetValue<string>(), Is.EqualTo(team));
         Assert.That(body["limits"]!.ToJsonString(), Is.EqualTo("""{"rpm":60}"""));
         Assert.That(body["metadata"]!.ToJsonString(), Is.EqualTo("""{"owner":"ops"}"""));
         Assert.That(body["createdAt"], Is.Not.Null);
@@ -58,7 +59,8 @@ public sealed class AdminKeysApiTests
     public async Task Patch_SomeFields_ChangesThemAndNullClearsExpiryAndBudget()
     {
         await using var gateway = await AdminTestKit.StartAsync();
-        var id = (await gateway.CreateKeyAsync("""{"name":"app","models":["gpt-*"],"expiresAt":"2099-01-01T00:00:00Z","budgetId":"b1"}"""))["id"]!.GetValue<string>();
+        var team = await gateway.CreateBudgetAsync();
+        var id = (await gateway.CreateKeyAsync($$"""{"name":"app","models":["gpt-*"],"expiresAt":"2099-01-01T00:00:00Z","budgetId":"{{team}}"}"""))["id"]!.GetValue<string>();
 
         var (response, body, text) = await gateway.Admin().SendAsync(HttpMethod.Patch, "admin/keys/" + id,
             """{"name":"renamed","models":[],"expiresAt":null,"budgetId":null,"metadata":{"v":2}}""");

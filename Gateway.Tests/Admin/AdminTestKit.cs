@@ -46,6 +46,16 @@ internal static class AdminTestKit
         return (response, text.Length > 0 && text.TrimStart().StartsWith('{') ? JsonNode.Parse(text) : null, text);
     }
 
+    /// <summary>Creates a shared budget; returns its id.</summary>
+    public static async Task<string> CreateBudgetAsync(this GatewayHost gateway, string json = """{"name":"team","limitUsd":10,"period":"monthly"}""")
+    {
+        var (response, body, text) = await gateway.Admin().SendAsync(HttpMethod.Post, "admin/budgets", json);
+        using (response)
+        {
+            return response.IsSuccessStatusCode ? body!["id"]!.GetValue<string>() : throw new InvalidOperationException($"Create failed: {(int)response.StatusCode} {text}");
+        }
+    }
+
     public static async Task<JsonNode> CreateKeyAsync(this GatewayHost gateway, string json = """{"name":"app","models":["gpt-*"]}""")
     {
         var (response, body, text) = await gateway.Admin().SendAsync(HttpMethod.Post, "admin/keys", json);

@@ -17,10 +17,11 @@ internal sealed record AdminKeyView(
     JsonObject? Metadata,
     DateTimeOffset CreatedAt,
     DateTimeOffset? LastUsedAt,
-    bool Revoked)
+    bool Revoked,
+    string? OwnBudgetId)
 {
     public static AdminKeyView From(GatewayKey key) => new(
-        key.Id, key.Name, key.Prefix, key.Models, key.ExpiresAt, key.BudgetId, key.Limits, key.Metadata, key.CreatedAt, key.LastUsedAt, key.Revoked);
+        key.Id, key.Name, key.Prefix, key.Models, key.ExpiresAt, key.BudgetId, key.Limits, key.Metadata, key.CreatedAt, key.LastUsedAt, key.Revoked, key.OwnBudgetId);
 }
 
 /// <summary>The answer to a creation: the only response that carries the secret (<c>key</c>).</summary>
@@ -34,11 +35,12 @@ internal sealed record AdminCreatedKeyView(
     string? BudgetId,
     JsonObject? Limits,
     JsonObject? Metadata,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    string? OwnBudgetId)
 {
     public static AdminCreatedKeyView From(CreatedGatewayKey created) => new(
         created.Key.Id, created.Secret, created.Key.Prefix, created.Key.Name, created.Key.Models, created.Key.ExpiresAt,
-        created.Key.BudgetId, created.Key.Limits, created.Key.Metadata, created.Key.CreatedAt);
+        created.Key.BudgetId, created.Key.Limits, created.Key.Metadata, created.Key.CreatedAt, created.Key.OwnBudgetId);
 }
 
 internal sealed record AdminKeyList(IReadOnlyList<AdminKeyView> Data);
@@ -70,4 +72,7 @@ internal sealed record AdminErrorBody(
 [JsonSerializable(typeof(AdminKeyList))]
 [JsonSerializable(typeof(AdminProviderList))]
 [JsonSerializable(typeof(AdminError))]
+[JsonSerializable(typeof(AdminBudgetView))]
+[JsonSerializable(typeof(AdminBudgetList))]
+[JsonSerializable(typeof(AdminUsageReport))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using LlmGateway.Budgets;
 using LlmGateway.Keys;
 
 namespace LlmGateway.Admin;
@@ -15,12 +16,13 @@ internal static class AdminKeyEndpoints
         return group;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, IGatewayKeyStore store, TimeProvider time)
+    private static async Task<IResult> CreateAsync(HttpContext context, IGatewayKeyStore store, IBudgetStore budgets, TimeProvider time)
     {
         NewGatewayKey request;
         try
         {
             request = AdminKeyRequests.ParseCreate(await AdminKeyRequests.ReadObjectAsync(context), time.GetUtcNow());
+            await CheckBudgetExistsAsync(budgets, request.BudgetId, context.RequestAborted);
         }
         catch (AdminRequestException ex)
         {
@@ -43,12 +45,13 @@ internal static class AdminKeyEndpoints
             ? Results.Json(AdminKeyView.From(key), AdminJsonContext.Default.AdminKeyView)
             : AdminResults.KeyNotFound(id);
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext context, IGatewayKeyStore store, TimeProvider time)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, IGatewayKeyStore store, IBudgetStore budgets, TimeProvider time)
     {
         GatewayKeyUpdate update;
         try
         {
             update = AdminKeyRequests.ParseUpdate(await AdminKeyRequests.ReadObjectAsync(context), time.GetUtcNow());
+            await CheckBudgetExistsAsync(budgets, update.BudgetId, context.RequestAborted);
         }
         catch (AdminRequestException ex)
         {
@@ -58,6 +61,15 @@ internal static class AdminKeyEndpoints
         return await store.UpdateAsync(id, update, context.RequestAborted) is { } key
             ? Results.Json(AdminKeyView.From(key), AdminJsonContext.Default.AdminKeyView)
             : AdminResults.KeyNotFound(id);
+    }
+
+    /// <summary>A shared budget must exist when a key is pointed at it (a key naming a missing budget would be refused on every budgeted request).</summary>
+    private static async Task CheckBudgetExistsAsync(IBudgetStore budgets, string? budgetId, CancellationToken cancellationToken)
+    {
+        if (budgetId is not null && await budgets.GetAsync(budgetId, cancellationToken) is null)
+        {
+            throw new AdminRequestException("budgetId", $"no budget with id '{budgetId}' exists; create it with POST /admin/budgets.");
+        }
     }
 
     private static async Task<IResult> RevokeAsync(string id, IGatewayKeyStore store, CancellationToken cancellationToken)

@@ -46,10 +46,12 @@ internal static class AdminKeyRequests
         string? budgetId = null;
         JsonObject? limits = null;
         JsonObject? metadata = null;
+        JsonElement? budget = null;
         foreach (var property in body.EnumerateObject())
         {
             switch (property.Name)
             {
+                case "budget": budget = property.Value.ValueKind == JsonValueKind.Null ? null : property.Value; break;
                 case "name": name = AdminFields.Name(property.Value); break;
                 case "models": models = AdminFields.Models(property.Value); break;
                 case "expiresAt": expiresAt = AdminFields.ExpiresAt(property.Value, now); break;
@@ -60,13 +62,21 @@ internal static class AdminKeyRequests
             }
         }
 
+        if (name is null)
+        {
+            throw new AdminRequestException("name", "is required.");
+        }
+
         return new NewGatewayKey(
-            name ?? throw new AdminRequestException("name", "is required."),
+            name,
             models ?? throw new AdminRequestException("models", "is required: an array of model patterns ([] allows no model)."),
             expiresAt,
             budgetId,
             limits,
-            metadata);
+            metadata)
+        {
+            OwnBudget = budget is { } own ? AdminBudgetRequests.ParseOwn(own, name) : null,
+        };
     }
 
     public static GatewayKeyUpdate ParseUpdate(JsonElement body, DateTimeOffset now)

@@ -15,6 +15,9 @@ internal static class AdminResults
     public static IResult KeyNotFound(string id)
         => Error(StatusCodes.Status404NotFound, "not_found", $"No gateway key with id '{id}'.");
 
+    public static IResult BudgetNotFound(string id)
+        => Error(StatusCodes.Status404NotFound, "not_found", $"No budget with id '{id}'.");
+
     public static IResult NotFound(HttpContext context)
         => Error(StatusCodes.Status404NotFound, "not_found", $"The admin API has no {context.Request.Method} {context.Request.Path}.");
 }

@@ -66,6 +66,7 @@ public static partial class AdminServiceCollectionExtensions
             .WithMetadata(AdminEndpointMetadata.Instance)
             .AddEndpointFilter<AdminAuthFilter>()
             .MapAdminKeys()
+            .MapAdminBudgets()
             .MapAdminProviders();
 
         app.Lifetime.ApplicationStarted.Register(() => LogListening(logger, string.Join(", ", listener.Addresses)));

@@ -58,7 +58,7 @@ internal sealed partial class ClientAuthMiddleware
             return;
         }
 
-        context.Features.Set(new GatewayCallerFeature(key.Id, key.Name, key.Models, key.BudgetId));
+        context.Features.Set(new GatewayCallerFeature(key.Id, key.Name, key.Models, key.BudgetId) { OwnBudgetId = key.OwnBudgetId });
         if (key.LastUsedAt is null || time.GetUtcNow() - key.LastUsedAt > TimeSpan.FromMinutes(1))
         {
             _ = TouchAsync(store, key.Id, time.GetUtcNow());

@@ -1,9 +1,11 @@
 using LlmGateway.Admin;
 using LlmGateway.Auth;
+using LlmGateway.Budgets;
 using LlmGateway.Errors;
 using LlmGateway.Health;
 using LlmGateway.Keys;
 using LlmGateway.Models;
+using LlmGateway.Pricing;
 using LlmGateway.ProviderKeys;
 using LlmGateway.Providers.Mock;
 using LlmGateway.Routing;
@@ -49,7 +51,7 @@ public static class GatewayApp
         LoopbackGuard.ThrowIfOpenOnNetwork(ReadAuthMode(builder.Configuration), builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? DefaultUrl);
         AddServices(builder.Services, builder.Configuration);
         configure?.Invoke(builder);
-        builder.Services.AddGatewayStore(builder.Configuration, configPath).AddGatewayAdmin(builder.Configuration);
+        builder.Services.AddGatewayStore(builder.Configuration, configPath).AddGatewayBudgets().AddGatewayPricing(builder.Configuration).AddGatewayAdmin(builder.Configuration);
         var app = builder.Build();
 
         // Before MapReverseProxy, which loads the config and would fail with YARP's own, route-less messages.

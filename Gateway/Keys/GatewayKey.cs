@@ -28,7 +28,11 @@ public sealed record GatewayKey(
     JsonObject? Metadata,
     DateTimeOffset CreatedAt,
     DateTimeOffset? LastUsedAt,
-    bool Revoked);
+    bool Revoked)
+{
+    /// <summary>The key's own budget (created with the key), if any; charged besides <see cref="BudgetId"/>.</summary>
+    public string? OwnBudgetId { get; init; }
+}
 
 /// <summary>What an operator gives to create a key.</summary>
 public sealed record NewGatewayKey(
@@ -37,7 +41,11 @@ public sealed record NewGatewayKey(
     DateTimeOffset? ExpiresAt = null,
     string? BudgetId = null,
     JsonObject? Limits = null,
-    JsonObject? Metadata = null);
+    JsonObject? Metadata = null)
+{
+    /// <summary>When set, the key's own budget is created with the key, in the same transaction.</summary>
+    public Budgets.NewBudget? OwnBudget { get; init; }
+}
 
 /// <summary>A partial update; null fields are left as they are.</summary>
 public sealed record GatewayKeyUpdate(
@@ -48,7 +56,14 @@ public sealed record GatewayKeyUpdate(
     string? BudgetId = null,
     bool ClearBudget = false,
     JsonObject? Limits = null,
-    JsonObject? Metadata = null);
+    JsonObject? Metadata = null)
+{
+    /// <summary>A budget to use as the key's own budget.</summary>
+    public string? OwnBudgetId { get; init; }
+
+    /// <summary>Detaches the key's own budget (the budget itself stays).</summary>
+    public bool ClearOwnBudget { get; init; }
+}
 
 /// <summary>A newly created key with its secret, which is shown this once and never stored.</summary>
 public sealed record CreatedGatewayKey(GatewayKey Key, string Secret);

@@ -11,7 +11,7 @@ internal sealed class GatewayKeyRow
     /// <summary>The select list matching this class's properties (the digest is never read back).</summary>
     public const string Columns =
         "id AS Id, name AS Name, prefix AS Prefix, models AS Models, expires_at AS ExpiresAt, budget_id AS BudgetId, " +
-        "limits AS Limits, metadata AS Metadata, created_at AS CreatedAt, last_used_at AS LastUsedAt, revoked AS Revoked";
+        "limits AS Limits, metadata AS Metadata, created_at AS CreatedAt, last_used_at AS LastUsedAt, revoked AS Revoked, own_budget_id AS OwnBudgetId";
 
     public string Id { get; set; } = "";
 
@@ -35,6 +35,8 @@ internal sealed class GatewayKeyRow
 
     public long Revoked { get; set; }
 
+    public string? OwnBudgetId { get; set; }
+
     public GatewayKey ToKey() => new(
         Id,
         Name,
@@ -46,7 +48,10 @@ internal sealed class GatewayKeyRow
         ParseObject(Metadata),
         DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
         FromUnixMs(LastUsedAt),
-        Revoked != 0);
+        Revoked != 0)
+    {
+        OwnBudgetId = OwnBudgetId,
+    };
 
     public static GatewayKeyRow From(GatewayKey key) => new()
     {
@@ -61,6 +66,7 @@ internal sealed class GatewayKeyRow
         CreatedAt = key.CreatedAt.ToUnixTimeMilliseconds(),
         LastUsedAt = key.LastUsedAt?.ToUnixTimeMilliseconds(),
         Revoked = key.Revoked ? 1 : 0,
+        OwnBudgetId = key.OwnBudgetId,
     };
 
     /// <summary>The precision the store keeps, so a key returned by a write equals the same key read back.</summary>

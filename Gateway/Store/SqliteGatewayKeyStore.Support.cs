@@ -63,6 +63,7 @@ public sealed partial class SqliteGatewayKeyStore
         BudgetId = update.ClearBudget ? null : update.BudgetId ?? key.BudgetId,
         Limits = update.Limits ?? key.Limits,
         Metadata = update.Metadata ?? key.Metadata,
+        OwnBudgetId = update.ClearOwnBudget ? null : update.OwnBudgetId ?? key.OwnBudgetId,
     };
 
     private static Task<GatewayKeyRow?> SelectByIdAsync(SqliteConnection connection, SqliteTransaction? transaction, string id, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Dapper;
+using LlmGateway.Budgets;
 using LlmGateway.Keys;
 using Microsoft.Data.Sqlite;
 
@@ -35,18 +36,32 @@ public sealed partial class SqliteGatewayKeyStore : IGatewayKeyStore, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(key);
         var secret = GatewayKeySecrets.GenerateSecret();
+        var now = _time.GetUtcNow();
+        var id = GatewayKeySecrets.GenerateId();
+        var ownBudget = key.OwnBudget is { } own
+            ? new Budget(BudgetIds.Generate(), own.Name, own.LimitMicros, own.Period, own.WarningThreshold, id, now)
+            : null;
         var row = GatewayKeyRow.From(new GatewayKey(
-            GatewayKeySecrets.GenerateId(), key.Name, GatewayKeySecrets.DisplayPrefix(secret), key.Models,
-            key.ExpiresAt, key.BudgetId, key.Limits, key.Metadata, _time.GetUtcNow(), LastUsedAt: null, Revoked: false));
+            id, key.Name, GatewayKeySecrets.DisplayPrefix(secret), key.Models,
+            key.ExpiresAt, key.BudgetId, key.Limits, key.Metadata, now, LastUsedAt: null, Revoked: false) { OwnBudgetId = ownBudget?.Id });
         await WriteAsync(
-            (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO gateway_keys (id, name, prefix, digest, models, expires_at, budget_id, limits, metadata, created_at, revoked)
-                VALUES (@Id, @Name, @Prefix, @Digest, @Models, @ExpiresAt, @BudgetId, @Limits, @Metadata, @CreatedAt, 0);
-                """,
-                new { row.Id, row.Name, row.Prefix, Digest = GatewayKeySecrets.Digest(secret), row.Models, row.ExpiresAt, row.BudgetId, row.Limits, row.Metadata, row.CreatedAt },
-                transaction,
-                cancellationToken: cancellationToken)),
+            async (connection, transaction) =>
+            {
+                // The key's own budget and the key commit together: never a key without its cap.
+                if (ownBudget is not null)
+                {
+                    await BudgetSql.InsertAsync(connection, transaction, ownBudget, cancellationToken);
+                }
+
+                return await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO gateway_keys (id, name, prefix, digest, models, expires_at, budget_id, limits, metadata, created_at, revoked, own_budget_id)
+                    VALUES (@Id, @Name, @Prefix, @Digest, @Models, @ExpiresAt, @BudgetId, @Limits, @Metadata, @CreatedAt, 0, @OwnBudgetId);
+                    """,
+                    new { row.Id, row.Name, row.Prefix, Digest = GatewayKeySecrets.Digest(secret), row.Models, row.ExpiresAt, row.BudgetId, row.Limits, row.Metadata, row.CreatedAt, row.OwnBudgetId },
+                    transaction,
+                    cancellationToken: cancellationToken));
+            },
             cancellationToken);
         LogCreated(_logger, row.Id, row.Prefix);
         return new CreatedGatewayKey(row.ToKey(), secret);
@@ -85,10 +100,10 @@ public sealed partial class SqliteGatewayKeyStore : IGatewayKeyStore, IDisposabl
                 await connection.ExecuteAsync(new CommandDefinition(
                     """
                     UPDATE gateway_keys SET name = @Name, models = @Models, expires_at = @ExpiresAt, budget_id = @BudgetId,
-                        limits = @Limits, metadata = @Metadata
+                        limits = @Limits, metadata = @Metadata, own_budget_id = @OwnBudgetId
                     WHERE id = @Id;
                     """,
-                    new { row.Id, row.Name, row.Models, row.ExpiresAt, row.BudgetId, row.Limits, row.Metadata },
+                    new { row.Id, row.Name, row.Models, row.ExpiresAt, row.BudgetId, row.Limits, row.Metadata, row.OwnBudgetId },
                     transaction,
                     cancellationToken: cancellationToken));
                 return row;

@@ -33,6 +33,66 @@ internal static class SqliteMigrations
         );
         CREATE INDEX ix_gateway_keys_created_at ON gateway_keys (created_at DESC, id DESC);
         """,
+
+        // 2: budgets, their per-period counters, open reservations and usage records.
+        // Money is INTEGER micro-dollars. budget_refs lists "budget_id@period_start" pairs
+        // (comma-separated) so a settlement charges the period its reservation was made in;
+        // usage_records.budget_ids is ",id1,id2," so a filter is one instr() without JSON support.
+        """
+        CREATE TABLE budgets (
+            id                TEXT    NOT NULL PRIMARY KEY,
+            name              TEXT    NOT NULL,
+            limit_micros      INTEGER NOT NULL CHECK (limit_micros >= 0),
+            period            TEXT    NOT NULL CHECK (period IN ('daily', 'weekly', 'monthly', 'total')),
+            warning_threshold REAL    NOT NULL DEFAULT 0.8,
+            owner_key_id      TEXT    NULL,
+            created_at        INTEGER NOT NULL,
+            deleted           INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX ix_budgets_created_at ON budgets (created_at DESC, id DESC);
+        CREATE TABLE budget_periods (
+            budget_id       TEXT    NOT NULL,
+            period_start    INTEGER NOT NULL,
+            spent_micros    INTEGER NOT NULL DEFAULT 0,
+            reserved_micros INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (budget_id, period_start)
+        ) WITHOUT ROWID;
+        CREATE TABLE reservations (
+            request_id    TEXT    NOT NULL PRIMARY KEY,
+            key_id        TEXT    NOT NULL,
+            budget_refs   TEXT    NOT NULL,
+            amount_micros INTEGER NOT NULL,
+            created_at    INTEGER NOT NULL
+        );
+        CREATE TABLE usage_records (
+            request_id          TEXT    NOT NULL PRIMARY KEY,
+            key_id              TEXT    NOT NULL,
+            budget_ids          TEXT    NOT NULL,
+            route_id            TEXT    NULL,
+            provider            TEXT    NULL,
+            model               TEXT    NOT NULL,
+            input_tokens        INTEGER NOT NULL,
+            output_tokens       INTEGER NOT NULL,
+            cache_read_tokens   INTEGER NOT NULL,
+            cache_write_tokens  INTEGER NOT NULL,
+            reasoning_tokens    INTEGER NOT NULL,
+            cost_micros         INTEGER NOT NULL,
+            charged_micros      INTEGER NOT NULL,
+            input_price         INTEGER NULL,
+            output_price        INTEGER NULL,
+            cache_read_price    INTEGER NULL,
+            cache_write_price   INTEGER NULL,
+            status              TEXT    NOT NULL,
+            http_status         INTEGER NOT NULL,
+            latency_ms          INTEGER NOT NULL,
+            ttft_ms             INTEGER NULL,
+            estimated           INTEGER NOT NULL,
+            at                  INTEGER NOT NULL
+        );
+        CREATE INDEX ix_usage_records_at ON usage_records (at);
+        CREATE INDEX ix_usage_records_key_at ON usage_records (key_id, at);
+        ALTER TABLE gateway_keys ADD COLUMN own_budget_id TEXT NULL;
+        """,
     ];
 
     /// <summary>The schema version this build knows.</summary>

@@ -11,11 +11,13 @@ namespace LlmGateway.Store;
 internal sealed partial class StoreInitializer : IHostedLifecycleService
 {
     private readonly SqliteDatabase _database;
+    private readonly IEnumerable<IStoreStartupTask> _tasks;
     private readonly ILogger<StoreInitializer> _logger;
 
-    public StoreInitializer(SqliteDatabase database, ILogger<StoreInitializer> logger)
+    public StoreInitializer(SqliteDatabase database, IEnumerable<IStoreStartupTask> tasks, ILogger<StoreInitializer> logger)
     {
         _database = database;
+        _tasks = tasks;
         _logger = logger;
     }
 
@@ -24,6 +26,10 @@ internal sealed partial class StoreInitializer : IHostedLifecycleService
         try
         {
             await _database.EnsureMigratedAsync(cancellationToken);
+            foreach (var task in _tasks)
+            {
+                await task.RunAsync(cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
