@@ -3,10 +3,11 @@ using Microsoft.Data.Sqlite;
 namespace LlmGateway.Store;
 
 /// <summary>
-/// The store's change counter: SQLite's <c>PRAGMA data_version</c> on a dedicated connection
-/// that never writes (it changes when any other connection commits, in this process or
-/// another), packed with a counter of this process's own writes (which changes even before the
-/// pragma is read again, and does not depend on connection reuse).
+/// The key store's change counter. <c>PRAGMA data_version</c> on a dedicated connection that
+/// never writes tells cheaply whether anything was committed since the last look (by this
+/// process or another); only then is the trigger-kept <c>key_changes</c> counter read, so
+/// budget ledger commits do not invalidate key caches. Packed with a counter of this process's
+/// own key writes, which moves even before the pragma is read again.
 /// </summary>
 internal sealed class SqliteDataVersion : IDisposable
 {
@@ -14,13 +15,15 @@ internal sealed class SqliteDataVersion : IDisposable
     private readonly Lock _lock = new();
     private SqliteConnection? _connection;
     private long _localWrites;
+    private long _lastDataVersion = -1;
+    private long _keyVersion;
 
     public SqliteDataVersion(SqliteDatabase database) => _database = database;
 
     /// <summary>Called after each commit by this process.</summary>
     public void Bump() => Interlocked.Increment(ref _localWrites);
 
-    /// <summary>High 32 bits: the file's data_version; low 32 bits: this process's write count.</summary>
+    /// <summary>High 32 bits: the file's key change counter; low 32 bits: this process's key write count.</summary>
     public long Read()
     {
         long dataVersion;
@@ -32,6 +35,14 @@ internal sealed class SqliteDataVersion : IDisposable
                 using var command = _connection.CreateCommand();
                 command.CommandText = "PRAGMA data_version;";
                 dataVersion = (long)command.ExecuteScalar()!;
+                if (dataVersion != _lastDataVersion)
+                {
+                    command.CommandText = "SELECT version FROM key_changes WHERE id = 1;";
+                    _keyVersion = (long)command.ExecuteScalar()!;
+                    _lastDataVersion = dataVersion;
+                }
+
+                dataVersion = _keyVersion;
             }
             catch (SqliteException)
             {

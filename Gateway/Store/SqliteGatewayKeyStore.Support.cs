@@ -38,7 +38,12 @@ public sealed partial class SqliteGatewayKeyStore
 
     /// <inheritdoc />
     /// <remarks>A touch is a write too, so the version also changes at most once a minute per key in use.</remarks>
-    public ValueTask<long> GetVersionAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_version.Read());
+    public async ValueTask<long> GetVersionAsync(CancellationToken cancellationToken)
+    {
+        // The counter lives in a table a migration creates; after the first call this is a flag check.
+        await _database.EnsureMigratedAsync(cancellationToken);
+        return _version.Read();
+    }
 
     /// <inheritdoc />
     public async Task<bool> PingAsync(CancellationToken cancellationToken)

@@ -93,6 +93,22 @@ internal static class SqliteMigrations
         CREATE INDEX ix_usage_records_key_at ON usage_records (key_id, at);
         ALTER TABLE gateway_keys ADD COLUMN own_budget_id TEXT NULL;
         """,
+        // 3: a counter of changes to gateway keys, kept by triggers, so key caches survive the
+        // ledger's commits (which move PRAGMA data_version on every budgeted request) and are
+        // dropped only when a key really changes. last_used_at updates do not count.
+        """
+        CREATE TABLE key_changes (
+            id      INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+            version INTEGER NOT NULL
+        );
+        INSERT INTO key_changes (id, version) VALUES (1, 0);
+        CREATE TRIGGER key_changes_insert AFTER INSERT ON gateway_keys
+        BEGIN UPDATE key_changes SET version = version + 1 WHERE id = 1; END;
+        CREATE TRIGGER key_changes_delete AFTER DELETE ON gateway_keys
+        BEGIN UPDATE key_changes SET version = version + 1 WHERE id = 1; END;
+        CREATE TRIGGER key_changes_update AFTER UPDATE OF name, prefix, digest, models, expires_at, budget_id, own_budget_id, limits, metadata, revoked ON gateway_keys
+        BEGIN UPDATE key_changes SET version = version + 1 WHERE id = 1; END;
+        """,
     ];
 
     /// <summary>The schema version this build knows.</summary>
