@@ -45,7 +45,17 @@ internal sealed class GatewayHost : IAsyncDisposable
     /// Starts a gateway. Unless the arguments say otherwise, auth is <c>Open</c> (most tests are
     /// about something else); auth tests pass <c>--Gateway:Auth:Mode=Keys</c>.
     /// </summary>
-    public static async Task<GatewayHost> StartAsync(string configJson, CapturingLoggerProvider? logs, params string[] extraArgs)
+    public static Task<GatewayHost> StartAsync(string configJson, CapturingLoggerProvider? logs, params string[] extraArgs)
+        => StartWithServicesAsync(configJson, builder =>
+        {
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs);
+            }
+        }, extraArgs);
+
+    /// <summary>As <see cref="StartAsync(string, CapturingLoggerProvider?, string[])"/>, with a hook to register test doubles before the gateway's own services.</summary>
+    public static async Task<GatewayHost> StartWithServicesAsync(string configJson, Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         var directory = Directory.CreateTempSubdirectory("gateway-test-").FullName;
         var configPath = Path.Combine(directory, "yarp.json");
@@ -64,13 +74,7 @@ internal sealed class GatewayHost : IAsyncDisposable
             args = [.. args, "--Gateway:Auth:Mode=Open"];
         }
 
-        var app = GatewayApp.Build(args, builder =>
-        {
-            if (logs is not null)
-            {
-                builder.Logging.AddProvider(logs);
-            }
-        });
+        var app = GatewayApp.Build(args, configure);
         try
         {
             await app.StartAsync();

@@ -1,6 +1,7 @@
 using LlmGateway.Admin;
 using LlmGateway.Errors;
 using LlmGateway.Keys;
+using LlmGateway.RateLimits;
 using LlmGateway.Transforms.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -58,7 +59,7 @@ internal sealed partial class ClientAuthMiddleware
             return;
         }
 
-        context.Features.Set(new GatewayCallerFeature(key.Id, key.Name, key.Models, key.BudgetId) { OwnBudgetId = key.OwnBudgetId });
+        context.Features.Set(new GatewayCallerFeature(key.Id, key.Name, key.Models, key.BudgetId) { OwnBudgetId = key.OwnBudgetId, Limits = KeyLimitsReader.Read(key.Limits) });
         if (key.LastUsedAt is null || time.GetUtcNow() - key.LastUsedAt > TimeSpan.FromMinutes(1))
         {
             _ = TouchAsync(store, key.Id, time.GetUtcNow());

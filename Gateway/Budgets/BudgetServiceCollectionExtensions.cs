@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using LlmGateway.Store;
 using LlmGateway.Transforms.Abstractions;
 
@@ -15,7 +16,8 @@ public static class BudgetServiceCollectionExtensions
     {
         services.AddSingleton<IBudgetStore, SqliteBudgetStore>();
         services.AddSingleton<SqliteBudgetLedger>();
-        services.AddSingleton<IBudgetLedger>(sp => sp.GetRequiredService<SqliteBudgetLedger>());
+        // TryAdd: a host (tests, another ledger) may have registered its own before.
+        services.TryAddSingleton<IBudgetLedger>(sp => sp.GetRequiredService<SqliteBudgetLedger>());
         services.AddSingleton<IStoreStartupTask>(sp => sp.GetRequiredService<SqliteBudgetLedger>());
         return services;
     }

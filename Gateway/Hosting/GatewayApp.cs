@@ -7,9 +7,11 @@ using LlmGateway.Keys;
 using LlmGateway.Models;
 using LlmGateway.Pricing;
 using LlmGateway.ProviderKeys;
+using LlmGateway.RateLimits;
 using LlmGateway.Providers.Mock;
 using LlmGateway.Routing;
 using LlmGateway.Store;
+using LlmGateway.Transforms.Budget;
 using LlmGateway.Transforms.InjectKey;
 using LlmGateway.Transforms.Sanitize;
 using LlmGateway.Transforms.Translate;
@@ -103,12 +105,14 @@ public static class GatewayApp
             .AddConfigFilter<RouteOrderConfigFilter>()
             .AddTransformFactory<SanitizeTransformFactory>()
             .AddTransformFactory<TranslateTransformFactory>()
-            .AddTransformFactory<InjectKeyTransformFactory>();
+            .AddTransformFactory<InjectKeyTransformFactory>()
+            .AddTransformFactory<BudgetTransformFactory>();
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, GatewayForwarderHttpClientFactory>());
         services.AddSingleton<ProxyConfigReloadReporter>();
         services.AddSingleton<ModelCatalog>();
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         services.AddSingleton<GatewayKeyAuthenticator>();
+        services.AddSingleton<KeyRateLimiters>();
 
         services.AddHealthChecks().AddCheck<ProxyConfigHealthCheck>("proxy-config", tags: ["ready"]);
     }
@@ -118,6 +122,7 @@ public static class GatewayApp
         app.UseMiddleware<ClientAuthMiddleware>();
         app.UseMiddleware<ModelExtractionMiddleware>();
         app.UseMiddleware<ModelAccessMiddleware>();
+        app.UseMiddleware<KeyRateLimitMiddleware>();
         app.UseRouting();
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using LlmGateway.Hosting;
 using LlmGateway.Providers.Pricing;
 using Microsoft.Extensions.Primitives;
@@ -34,7 +35,7 @@ public static partial class PricingServiceCollectionExtensions
             sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(subscription.Dispose);
             return catalog;
         });
-        services.AddSingleton<IPricingCatalog>(sp => sp.GetRequiredService<PricingCatalog>());
+        services.TryAddSingleton<IPricingCatalog>(sp => sp.GetRequiredService<PricingCatalog>());
         return services;
     }
 

@@ -85,7 +85,7 @@ public sealed partial class InjectKeyRequestTransform : RequestTransform
             await ApplyAliasAsync(context, upstreamProtocol, lease.UpstreamModel);
         }
 
-        http.Features.Set(new InjectedKeyFeature(lease.KeyName, lease.Secret, upstreamProtocol));
+        http.Features.Set(new InjectedKeyFeature(lease.KeyName, lease.Secret, upstreamProtocol, lease.UpstreamModel));
         LogInjected(_logger, Provider, lease.KeyName, llm.Model, lease.UpstreamModel);
     }
 

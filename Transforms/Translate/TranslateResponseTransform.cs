@@ -41,8 +41,15 @@ public sealed partial class TranslateResponseTransform : ResponseTransform
         response.Headers.ContentEncoding = default;
         var aborted = http.RequestAborted;
         var status = (int)upstream.StatusCode;
+        var meter = http.Features.Get<UsageMeterFeature>();
+        if (meter is not null)
+        {
+            meter.UpstreamStatus = status;
+        }
+
         if (status >= 400)
         {
+            meter?.TryComplete(UsageCompletion.Error);
             byte[] body;
             try
             {
@@ -64,12 +71,13 @@ public sealed partial class TranslateResponseTransform : ResponseTransform
         if (state.Request.Stream && isStream)
         {
             var idle = http.Features.Get<IReverseProxyFeature>()?.Cluster?.Config.HttpRequest?.ActivityTimeout ?? TimeSpan.FromMinutes(10);
-            await TranslateStreamAsync(http, upstream, state, idle);
+            await TranslateStreamAsync(http, upstream, state, idle, meter);
             return;
         }
 
         if (state.Request.Stream || isStream)
         {
+            meter?.TryComplete(UsageCompletion.Error);
             await WriteJsonAsync(response, 502, ProtocolErrors.Render(state.Client.Protocol, 502,
                 "The upstream provider answered in a different mode (stream or not) than was asked for.", "upstream_mode_mismatch"), aborted);
             return;
@@ -79,19 +87,32 @@ public sealed partial class TranslateResponseTransform : ResponseTransform
         try
         {
             var body = await ReadCappedAsync(upstream.Content, aborted);
-            translated = state.Client.EncodeResponse(WithClientModel(state.Upstream.DecodeResponse(body), state.Request));
+            var decoded = state.Upstream.DecodeResponse(body);
+            if (meter is not null)
+            {
+                meter.ReportUsage(decoded.Usage);
+                if (decoded.Usage is null)
+                {
+                    meter.ReportOutputChars(body.Length);
+                }
+            }
+
+            translated = state.Client.EncodeResponse(WithClientModel(decoded, state.Request));
         }
         catch (Exception ex) when (ex is JsonException or TranslationException or InvalidOperationException or EndOfStreamException)
         {
             LogMalformed(_logger, state.Upstream.Protocol, ex);
+            meter?.TryComplete(UsageCompletion.Error);
             await WriteJsonAsync(response, 502, ProtocolErrors.Render(state.Client.Protocol, 502, "The upstream provider sent a response the gateway could not read.", "upstream_malformed"), aborted);
             return;
         }
 
+        meter?.TryComplete(UsageCompletion.Complete);
+        meter?.ReportOutput();
         await WriteJsonAsync(response, 200, translated, aborted);
     }
 
-    private async Task TranslateStreamAsync(HttpContext http, HttpResponseMessage upstream, TranslationFeature state, TimeSpan idle)
+    private async Task TranslateStreamAsync(HttpContext http, HttpResponseMessage upstream, TranslationFeature state, TimeSpan idle, UsageMeterFeature? meter)
     {
         var response = http.Response;
         response.ContentType = state.Framing == StreamFraming.Sse ? "text/event-stream" : "application/json; charset=utf-8";
@@ -117,41 +138,52 @@ public sealed partial class TranslateResponseTransform : ResponseTransform
             await foreach (var unused in parser.EnumerateAsync(stall.Token))
             {
                 stall.CancelAfter(idle);
-                if (Encode(encoder, events, writer))
+                var finished = Encode(encoder, events, writer, meter);
+                await writer.FlushAsync(http.RequestAborted);
+                meter?.ReportOutput();
+                if (finished)
                 {
-                    await writer.FlushAsync(http.RequestAborted);
+                    meter?.TryComplete(UsageCompletion.Complete);
                     return;
                 }
-
-                await writer.FlushAsync(http.RequestAborted);
             }
 
             decoder.Complete(events);
+            if (events.Exists(e => e is ErrorEvent))
+            {
+                // The decoder saw the stream end without its end marker: cut by the upstream.
+                meter?.TryComplete(UsageCompletion.UpstreamCut);
+            }
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
+            meter?.TryComplete(UsageCompletion.ClientDisconnected);
             return;
         }
         catch (OperationCanceledException)
         {
+            meter?.TryComplete(UsageCompletion.UpstreamCut);
             events.Add(new ErrorEvent(504, "The upstream provider stopped sending in the middle of the stream."));
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or JsonException or InvalidOperationException)
         {
             LogStreamFailed(_logger, state.Upstream.Protocol, ex);
+            meter?.TryComplete(http.RequestAborted.IsCancellationRequested ? UsageCompletion.ClientDisconnected : UsageCompletion.UpstreamCut);
             events.Add(new ErrorEvent(502, "The upstream stream failed."));
         }
 
-        Encode(encoder, events, writer);
+        Encode(encoder, events, writer, meter);
+        meter?.TryComplete(UsageCompletion.Complete);
         await writer.FlushAsync(http.RequestAborted);
     }
 
     /// <summary>Writes the pending events; true when the stream is finished (stop or error written).</summary>
-    private static bool Encode(IChatStreamEncoder encoder, List<StreamEvent> events, System.IO.Pipelines.PipeWriter writer)
+    private static bool Encode(IChatStreamEncoder encoder, List<StreamEvent> events, System.IO.Pipelines.PipeWriter writer, UsageMeterFeature? meter)
     {
         var finished = false;
         foreach (var streamEvent in events)
         {
+            meter?.ReportEvent(streamEvent);
             encoder.Encode(streamEvent, writer);
             finished |= streamEvent is MessageStopEvent or ErrorEvent;
             if (finished)

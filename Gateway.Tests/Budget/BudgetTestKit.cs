@@ -1,0 +1,115 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using LlmGateway.Keys;
+using LlmGateway.Providers.Pricing;
+using LlmGateway.Tests.Infrastructure;
+using LlmGateway.Transforms.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlmGateway.Tests.Budget;
+
+/// <summary>
+/// A gateway in Keys mode with the test ledger and price list, in front of one fake upstream.
+/// Per client protocol: a pass-through route (any model) and a translated route (model
+/// <c>tr-model</c>) to a provider of another protocol; both end with <c>{ "Budget": "Reserve" }</c>.
+/// </summary>
+internal sealed class BudgetTestKit : IAsyncDisposable
+{
+    public const string SharedBudget = "team";
+    public const string PassModel = "pass-model";
+    public const string TranslatedModel = "tr-model";
+    public const string UnpricedModel = "free-model";
+
+    /// <summary>Input 2 USD, output 10 USD, cache read 0.5 USD, cache write 3 USD per million tokens.</summary>
+    public static readonly ModelPrice Price = new(2_000_000, 10_000_000, 500_000, 3_000_000, 1000);
+
+    private BudgetTestKit(FakeUpstream upstream, GatewayHost gateway, TestBudgetLedger ledger)
+    {
+        Upstream = upstream;
+        Gateway = gateway;
+        Ledger = ledger;
+    }
+
+    public FakeUpstream Upstream { get; }
+
+    public GatewayHost Gateway { get; }
+
+    public TestBudgetLedger Ledger { get; }
+
+    /// <summary>The upstream protocol a translated route of <paramref name="client"/> sends to.</summary>
+    public static string TranslatedTarget(string client) => client switch
+    {
+        "openai" => "anthropic",
+        "anthropic" => "gemini",
+        _ => "openai",
+    };
+
+    public static async Task<BudgetTestKit> StartAsync(TestPricingCatalog? pricing = null)
+    {
+        var upstream = await FakeUpstream.StartAsync();
+        upstream.Handler = UsageUpstream.AnswerAsync;
+        var ledger = new TestBudgetLedger();
+        pricing ??= new TestPricingCatalog();
+        pricing.Add(PassModel, Price).Add(TranslatedModel, Price);
+        var config = new TestConfig()
+            .Cluster("pass", upstream.Address)
+            .Cluster("to-openai", upstream.Address, provider: "openai")
+            .Cluster("to-anthropic", upstream.Address, provider: "anthropic")
+            .Cluster("to-gemini", upstream.Address, provider: "gemini");
+        foreach (var (client, path, front) in new[]
+        {
+            ("openai", "/v1/chat/completions", "OpenAIChat"),
+            ("anthropic", "/v1/messages/{**rest}", "AnthropicMessages"),
+            ("gemini", "/v1beta/models/{**rest}", "Gemini"),
+        })
+        {
+            config.Route(client + "-pass", "pass", path, headerMode: "Exists",
+                transforms: [new JsonObject { ["Sanitize"] = "Strict" }, new JsonObject { ["Budget"] = "Reserve" }]);
+            config.Route(client + "-tr", "to-" + TranslatedTarget(client), path, headerMode: "ExactHeader", values: [TranslatedModel],
+                transforms: [new JsonObject { ["Sanitize"] = "Strict" }, new JsonObject { ["Translate"] = front }, new JsonObject { ["Budget"] = "Reserve" }]);
+        }
+
+        var gateway = await GatewayHost.StartWithServicesAsync(config.ToJson(), builder =>
+        {
+            builder.Services.AddSingleton<IBudgetLedger>(ledger);
+            builder.Services.AddSingleton<IPricingCatalog>(pricing);
+        }, "--Gateway:Auth:Mode=Keys");
+        return new BudgetTestKit(upstream, gateway, ledger);
+    }
+
+    /// <summary>Creates a gateway key allowed every model, drawing on <paramref name="budgetId"/>.</summary>
+    public async Task<string> CreateKeyAsync(string? budgetId = SharedBudget, JsonObject? limits = null)
+    {
+        var store = Gateway.Services.GetRequiredService<IGatewayKeyStore>();
+        var created = await store.CreateAsync(new NewGatewayKey("app-" + Guid.NewGuid().ToString("N")[..8], ["*"], BudgetId: budgetId, Limits: limits), CancellationToken.None);
+        return created.Secret;
+    }
+
+    /// <summary>A request of <paramref name="protocol"/> with the gateway key; OpenAI and Gemini bodies carry an output cap.</summary>
+    public static HttpRequestMessage Request(string protocol, string model, bool stream, string key, string? body = null)
+    {
+        body ??= protocol switch
+        {
+            "openai" => $$"""{"model":"{{model}}","max_tokens":100,"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"Hello there"}]}""",
+            "anthropic" => $$"""{"model":"{{model}}","max_tokens":100,"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"Hello there"}]}""",
+            _ => """{"contents":[{"role":"user","parts":[{"text":"Hello there"}]}],"generationConfig":{"maxOutputTokens":100}}""",
+        };
+        var request = ProtocolRequests.Create(protocol, model, stream, body);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return request;
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(string protocol, string model, bool stream, string key, string? body = null, HttpCompletionOption option = HttpCompletionOption.ResponseContentRead)
+    {
+        using var request = Request(protocol, model, stream, key, body);
+        return await Gateway.Client.SendAsync(request, option);
+    }
+
+    public static string RequestId(HttpResponseMessage response) => response.Headers.GetValues("X-Gateway-Request-Id").Single();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Upstream.DisposeAsync();
+    }
+}

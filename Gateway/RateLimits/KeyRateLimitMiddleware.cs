@@ -1,0 +1,92 @@
+using System.Threading.RateLimiting;
+using LlmGateway.Errors;
+using LlmGateway.Transforms.Abstractions;
+using LlmGateway.Transforms.Budget;
+
+namespace LlmGateway.RateLimits;
+
+/// <summary>
+/// After model access: enforces the caller key's limits on every model request, budgeted or not,
+/// before anything is reserved or forwarded. Over a limit: 429 with <c>Retry-After</c> in the
+/// client's protocol. Concurrency permits are held until the response (stream included) is over.
+/// Tokens per minute are charged at admission with the request's estimate (input estimate plus
+/// its output cap), not corrected afterwards.
+/// </summary>
+internal sealed partial class KeyRateLimitMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly KeyRateLimiters _limiters;
+    private readonly ILogger<KeyRateLimitMiddleware> _logger;
+
+    public KeyRateLimitMiddleware(RequestDelegate next, KeyRateLimiters limiters, ILogger<KeyRateLimitMiddleware> logger)
+    {
+        _next = next;
+        _limiters = limiters;
+        _logger = logger;
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Features.Get<GatewayCallerFeature>() is not { Limits: { } limits } caller
+            || context.Features.Get<LlmRequestFeature>() is not { } llm)
+        {
+            await _next(context);
+            return;
+        }
+
+        RateLimitLease? concurrency = null;
+        try
+        {
+            if (limits.ConcurrentRequests is { } concurrent)
+            {
+                concurrency = _limiters.Concurrency.AttemptAcquire((caller.KeyId, concurrent));
+                if (!concurrency.IsAcquired)
+                {
+                    await RejectAsync(context, llm, caller, concurrency, TimeSpan.FromSeconds(1), $"at most {concurrent} requests at once");
+                    return;
+                }
+            }
+
+            if (limits.RequestsPerMinute is { } rpm)
+            {
+                using var lease = _limiters.Requests.AttemptAcquire((caller.KeyId, rpm));
+                if (!lease.IsAcquired)
+                {
+                    await RejectAsync(context, llm, caller, lease, TimeSpan.FromSeconds(10), $"{rpm} requests per minute");
+                    return;
+                }
+            }
+
+            if (limits.TokensPerMinute is { } tpm)
+            {
+                // A request larger than the whole minute's allowance is admitted against a full bucket.
+                var tokens = (int)Math.Min(AdmissionEstimate.Tokens(llm.Body.Span), tpm);
+                using var lease = _limiters.Tokens.AttemptAcquire((caller.KeyId, tpm), tokens);
+                if (!lease.IsAcquired)
+                {
+                    await RejectAsync(context, llm, caller, lease, TimeSpan.FromSeconds(Math.Ceiling(60.0 * tokens / tpm)), $"{tpm} tokens per minute");
+                    return;
+                }
+            }
+
+            await _next(context);
+        }
+        finally
+        {
+            concurrency?.Dispose();
+        }
+    }
+
+    private async Task RejectAsync(HttpContext context, LlmRequestFeature llm, GatewayCallerFeature caller, RateLimitLease lease, TimeSpan fallback, string limit)
+    {
+        var retry = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) && after > TimeSpan.Zero ? after : fallback;
+        var seconds = (int)Math.Clamp(Math.Ceiling(retry.TotalSeconds), 1, 3600);
+        LogLimited(_logger, caller.KeyId, limit, seconds);
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await GatewayErrorResponses.WriteAsync(context, llm.Protocol, 429,
+            $"Rate limit of this gateway key reached ({limit}); retry after {seconds} s.", "rate_limit_exceeded");
+    }
+
+    [LoggerMessage(EventId = 35, Level = LogLevel.Information, Message = "Key {KeyId} over its limit ({Limit}); refused with 429, retry after {Seconds} s.")]
+    private static partial void LogLimited(ILogger logger, string keyId, string limit, int seconds);
+}

@@ -1,0 +1,146 @@
+using LlmGateway.Providers.Canonical;
+
+namespace LlmGateway.Transforms.Abstractions;
+
+/// <summary>How a metered response ended.</summary>
+public enum UsageCompletion
+{
+    /// <summary>Not known yet (the response is still running, or nobody reported the end).</summary>
+    Pending,
+
+    /// <summary>The upstream answer was read to its end.</summary>
+    Complete,
+
+    /// <summary>The client went away before the answer was complete.</summary>
+    ClientDisconnected,
+
+    /// <summary>The upstream stopped (connection cut, stall, stream without its end) before the answer was complete.</summary>
+    UpstreamCut,
+
+    /// <summary>The upstream reported an error.</summary>
+    Error,
+}
+
+/// <summary>
+/// What one request's answer used, as far as the gateway saw it: the provider's final usage,
+/// counters of what was streamed (for estimates when no usage arrives), the time of the first
+/// token, whether anything reached the client, and how the answer ended. Written by the
+/// translation response transform or the budget's usage tap (one of them per request, on the
+/// thread copying the body) and read once by the settlement after the response.
+/// </summary>
+public sealed class UsageMeterFeature
+{
+    private readonly TimeProvider _time;
+    private readonly long _started;
+    private long _firstToken;
+    private int _completion;
+    private long _outputChars;
+    private long _events;
+    private int _upstreamStatus;
+    private int _outputStarted;
+
+    /// <summary>Creates a meter whose clock starts now.</summary>
+    public UsageMeterFeature(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
+        _started = time.GetTimestamp();
+    }
+
+    /// <summary>The usage the provider reported at the end; null when none arrived.</summary>
+    public TokenUsage? Usage { get; private set; }
+
+    /// <summary>Input usage the provider reported up front (Anthropic <c>message_start</c>), for estimates.</summary>
+    public TokenUsage? StartUsage { get; private set; }
+
+    /// <summary>The upstream's HTTP status; 0 when no upstream answer arrived.</summary>
+    public int UpstreamStatus
+    {
+        get => Volatile.Read(ref _upstreamStatus);
+        set => Volatile.Write(ref _upstreamStatus, value);
+    }
+
+    /// <summary>Canonical stream events seen.</summary>
+    public long Events => Interlocked.Read(ref _events);
+
+    /// <summary>Characters of generated text, reasoning and tool arguments streamed (or, for a buffered answer that reported no usage, its size).</summary>
+    public long OutputChars => Interlocked.Read(ref _outputChars);
+
+    /// <summary>Whether any bytes of a successful answer were handed to the client.</summary>
+    public bool OutputStarted => Volatile.Read(ref _outputStarted) != 0;
+
+    /// <summary>How the answer ended; <see cref="UsageCompletion.Pending"/> until someone reports it.</summary>
+    public UsageCompletion Completion => (UsageCompletion)Volatile.Read(ref _completion);
+
+    /// <summary>Time from the meter's creation to the first generated token; null when none was seen.</summary>
+    public TimeSpan? TimeToFirstToken
+    {
+        get
+        {
+            var first = Interlocked.Read(ref _firstToken);
+            return first == 0 ? null : _time.GetElapsedTime(_started, first);
+        }
+    }
+
+    /// <summary>Time since the meter was created.</summary>
+    public TimeSpan Elapsed => _time.GetElapsedTime(_started);
+
+    /// <summary>Records the provider's final usage (a later report replaces an earlier one: usage is cumulative).</summary>
+    public void ReportUsage(TokenUsage? usage)
+    {
+        if (usage is not null)
+        {
+            Usage = usage;
+        }
+    }
+
+    /// <summary>Records one canonical event: output counters, first-token time, usage.</summary>
+    public void ReportEvent(StreamEvent streamEvent)
+    {
+        Interlocked.Increment(ref _events);
+        switch (streamEvent)
+        {
+            case MessageStartEvent { Usage: { } start }:
+                StartUsage = start;
+                break;
+            case TextDeltaEvent text:
+                Generated(text.Text.Length);
+                break;
+            case ThinkingDeltaEvent thinking:
+                Generated(thinking.Text.Length);
+                break;
+            case ToolArgumentsDeltaEvent args:
+                Generated(args.PartialJson.Length);
+                break;
+            case BlockStartEvent { Block: ToolCallPart call }:
+                Generated(call.Name.Length);
+                break;
+            case MessageDeltaEvent { Usage: { } usage }:
+                ReportUsage(usage);
+                break;
+            case ErrorEvent:
+                TryComplete(UsageCompletion.Error);
+                break;
+        }
+    }
+
+    /// <summary>Adds to the output size when no events are decoded (a buffered answer without usage).</summary>
+    public void ReportOutputChars(long chars) => Interlocked.Add(ref _outputChars, chars);
+
+    /// <summary>Records that bytes of the answer were handed to the client.</summary>
+    public void ReportOutput() => Volatile.Write(ref _outputStarted, 1);
+
+    /// <summary>Records how the answer ended; the first report wins.</summary>
+    public bool TryComplete(UsageCompletion completion)
+        => completion != UsageCompletion.Pending
+            && Interlocked.CompareExchange(ref _completion, (int)completion, (int)UsageCompletion.Pending) == (int)UsageCompletion.Pending;
+
+    private void Generated(int chars)
+    {
+        Interlocked.Add(ref _outputChars, chars);
+        if (Interlocked.Read(ref _firstToken) == 0)
+        {
+            Interlocked.CompareExchange(ref _firstToken, _time.GetTimestamp(), 0);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using LlmGateway.Providers.Canonical;
+using LlmGateway.Transforms.Abstractions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace LlmGateway.Transforms.Budget;
+
+/// <summary>
+/// Turns a reservation into its record once the response is over (registered with
+/// <c>Response.OnCompleted</c>, which also runs when the client aborts): settle to the provider's
+/// usage; release when the upstream failed before any output; otherwise charge an estimate,
+/// marked as such, and never zero.
+/// </summary>
+internal static partial class BudgetSettlement
+{
+    public static async Task RunAsync(HttpContext http, BudgetReservation reservation, UsageMeterFeature meter, IBudgetLedger ledger, ILogger logger)
+    {
+        try
+        {
+            var (record, release) = Decide(http, reservation, meter);
+            if (release)
+            {
+                await ledger.ReleaseAsync(record, CancellationToken.None);
+            }
+            else
+            {
+                await ledger.SettleAsync(record, CancellationToken.None);
+            }
+        }
+#pragma warning disable CA1031 // a failed settlement is logged; the reservation is swept by the ledger
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogSettleFailed(logger, reservation.RequestId, ex);
+        }
+    }
+
+    internal static (UsageRecord Record, bool Release) Decide(HttpContext http, BudgetReservation reservation, UsageMeterFeature meter)
+    {
+        var forwardError = http.Features.Get<IForwarderErrorFeature>()?.Error ?? ForwarderError.None;
+        var completion = meter.Completion;
+        if (completion == UsageCompletion.Pending)
+        {
+            var aborted = http.RequestAborted.IsCancellationRequested;
+            completion = forwardError switch
+            {
+                ForwarderError.ResponseBodyClient => UsageCompletion.ClientDisconnected,
+                ForwarderError.ResponseBodyDestination => UsageCompletion.UpstreamCut,
+
+                // YARP cancels the copy both when the client leaves and when the upstream stalls past its activity timeout.
+                ForwarderError.ResponseBodyCanceled => aborted ? UsageCompletion.ClientDisconnected : UsageCompletion.UpstreamCut,
+                _ when aborted => UsageCompletion.ClientDisconnected,
+                ForwarderError.None when meter.UpstreamStatus is > 0 and < 400 => UsageCompletion.Complete,
+                _ => UsageCompletion.Error,
+            };
+        }
+
+        var status = completion switch
+        {
+            UsageCompletion.ClientDisconnected => "client_disconnected",
+            UsageCompletion.UpstreamCut => "upstream_cut",
+            UsageCompletion.Error => "error",
+            _ => "ok",
+        };
+
+        var record = new UsageRecord
+        {
+            RequestId = reservation.RequestId,
+            KeyId = reservation.KeyId,
+            BudgetIds = reservation.BudgetIds,
+            RouteId = reservation.RouteId,
+            Provider = reservation.Provider,
+            Model = reservation.Model,
+            Price = reservation.Price,
+            Status = status,
+            HttpStatus = http.Response.StatusCode,
+            Latency = meter.Elapsed,
+            TimeToFirstToken = meter.TimeToFirstToken,
+            At = reservation.At,
+        };
+
+        if (meter.Usage is { } usage)
+        {
+            return (With(record, usage, reservation, estimated: false), false);
+        }
+
+        // Nothing usable came back and nothing reached the client: the upstream failed (an error
+        // status, or YARP could not forward). The provider charges nothing for that; neither do we.
+        var upstreamFailed = meter.UpstreamStatus == 0 || meter.UpstreamStatus >= 400;
+        if (upstreamFailed && !meter.OutputStarted && completion != UsageCompletion.ClientDisconnected)
+        {
+            return (record with { Status = "error" }, true);
+        }
+
+        // The answer ran (or the client left while it did) but no usage arrived: charge what the
+        // gateway can vouch for, marked as an estimate, and never zero.
+        var input = meter.StartUsage is { InputTokens: > 0 } start ? start.InputTokens : reservation.InputEstimate;
+        var output = (int)Math.Clamp((meter.OutputChars + 3) / 4, 1, int.MaxValue);
+        return (With(record, new TokenUsage(Math.Max(input, 1), output), reservation, estimated: true), false);
+    }
+
+    private static UsageRecord With(UsageRecord record, TokenUsage usage, BudgetReservation reservation, bool estimated) => record with
+    {
+        InputTokens = usage.InputTokens,
+        OutputTokens = usage.OutputTokens,
+        CacheReadTokens = usage.CacheReadTokens,
+        CacheWriteTokens = usage.CacheWriteTokens,
+        ReasoningTokens = usage.ReasoningTokens,
+        CostMicros = reservation.Price.CostMicros(usage),
+        Estimated = estimated,
+    };
+
+    [LoggerMessage(EventId = 140, Level = LogLevel.Error, Message = "Settling request {RequestId} failed; its reservation stays until the ledger sweeps it.")]
+    private static partial void LogSettleFailed(ILogger logger, string requestId, Exception exception);
+}

@@ -1,0 +1,11 @@
+using System.Security.Cryptography;
+
+namespace LlmGateway.Transforms.Budget;
+
+/// <summary>Unique request ids: <c>req_</c> + 22 random base62 characters (about 131 bits).</summary>
+internal static class RequestIds
+{
+    private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    public static string New() => "req_" + RandomNumberGenerator.GetString(Alphabet, 22);
+}
