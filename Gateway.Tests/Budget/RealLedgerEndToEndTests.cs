@@ -94,4 +94,46 @@ public sealed class RealLedgerEndToEndTests
         Assert.That(budget!["spentUsd"]!.GetValue<decimal>(), Is.EqualTo(0.001m), text);
         Assert.That(budget["reservedUsd"]!.GetValue<decimal>(), Is.Zero, text);
     }
+
+    [Test]
+    public async Task Budget_StoreLockedByAnotherProcess_RefusesWith503AndForwardsNothing()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var directory = Directory.CreateTempSubdirectory("gateway-locked-").FullName;
+        var database = Path.Combine(directory, "gateway.db");
+        var config = JsonNode.Parse(new TestConfig()
+            .Route("chat", "up", "/v1/chat/completions", transforms: new JsonArray(
+                new JsonObject { ["Translate"] = "OpenAIChat" }, new JsonObject { ["Sanitize"] = "Strict" }, new JsonObject { ["Budget"] = "Reserve" }))
+            .Cluster("up", upstream.Address, provider: "openai")
+            .ToJson())!.AsObject();
+        await using var gateway = await GatewayHost.StartAsync(config.ToJsonString(),
+            "--Gateway:Auth:Mode=Keys", "--Gateway:Admin:Key=" + AdminTestKit.AdminKey, "--Gateway:Database=" + database);
+        var created = await gateway.CreateKeyAsync("""{"name":"locked","models":["*"],"budget":{"limitUsd":1,"period":"total"}}""");
+
+        // Another process holds the write lock for longer than the gateway's busy timeout.
+        using (var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False"))
+        {
+            other.Open();
+            using var begin = other.CreateCommand();
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            begin.ExecuteNonQuery();
+
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
+            {
+                Content = new StringContent("""{"model":"gpt-4o","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("Authorization", "Bearer " + created["key"]!.GetValue<string>());
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var response = await gateway.Client.SendAsync(request);
+
+            // Fails closed within the store's busy timeout (5 s), not after a client's timeout.
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(15)));
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(response.Headers.RetryAfter, Is.Not.Null);
+            Assert.That(upstream.Received, Is.Empty, "nothing is forwarded without a reservation");
+            using var rollback = other.CreateCommand();
+            rollback.CommandText = "ROLLBACK;";
+            rollback.ExecuteNonQuery();
+        }
+    }
 }

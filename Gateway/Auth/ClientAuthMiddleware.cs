@@ -62,7 +62,9 @@ internal sealed partial class ClientAuthMiddleware
         context.Features.Set(new GatewayCallerFeature(key.Id, key.Name, key.Models, key.BudgetId) { OwnBudgetId = key.OwnBudgetId, Limits = KeyLimitsReader.Read(key.Limits) });
         if (key.LastUsedAt is null || time.GetUtcNow() - key.LastUsedAt > TimeSpan.FromMinutes(1))
         {
-            _ = TouchAsync(store, key.Id, time.GetUtcNow());
+            // Off the request path: the write may wait for the store's lock, and a request must not.
+            var usedAt = time.GetUtcNow();
+            _ = Task.Run(() => TouchAsync(store, key.Id, usedAt));
         }
 
         await _next(context);
