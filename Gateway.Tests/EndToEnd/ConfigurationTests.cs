@@ -139,6 +139,24 @@ public sealed class ConfigurationTests
         Assert.That(await AskAsync(gateway, "gpt-4o"), Is.EqualTo("alpha"));
     }
 
+    [Test]
+    public async Task Reload_InvalidProvidersEdit_KeepsLastGoodKeysAndReportsDegraded()
+    {
+        await using var alpha = await FakeUpstream.StartAsync();
+        TestConfig Config(int weight) => new TestConfig()
+            .Route("default", "alpha", "/v1/chat/completions")
+            .Cluster("alpha", alpha.Address)
+            .Provider("openai", new JsonObject { ["Name"] = "main", ["Secret"] = "sk-test", ["Weight"] = weight });
+        await using var gateway = await GatewayHost.StartAsync(Config(1).ToJson());
+
+        await gateway.RewriteConfigAsync(Config(0).ToJson());
+
+        var ready = await EventuallyAsync(() => ReadyBodyAsync(gateway), "Degraded", contains: true);
+        var check = JsonNode.Parse(ready)!["checks"]!["proxy-config"]!;
+        Assert.That(check["status"]!.GetValue<string>(), Is.EqualTo("Degraded"));
+        Assert.That(check["description"]!.GetValue<string>(), Does.Contain("openai").And.Not.Contain("sk-test"));
+    }
+
     private static async Task<string> AskAsync(GatewayHost gateway, string model)
     {
         using var request = ProtocolRequests.Create("openai", model);

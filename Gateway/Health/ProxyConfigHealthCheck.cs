@@ -1,4 +1,5 @@
 using LlmGateway.Hosting;
+using LlmGateway.ProviderKeys;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Yarp.ReverseProxy;
 
@@ -9,11 +10,13 @@ internal sealed class ProxyConfigHealthCheck : IHealthCheck
 {
     private readonly IProxyStateLookup _state;
     private readonly ProxyConfigReloadReporter _reloads;
+    private readonly ProviderKeyPool _providers;
 
-    public ProxyConfigHealthCheck(IProxyStateLookup state, ProxyConfigReloadReporter reloads)
+    public ProxyConfigHealthCheck(IProxyStateLookup state, ProxyConfigReloadReporter reloads, ProviderKeyPool providers)
     {
         _state = state;
         _reloads = reloads;
+        _providers = providers;
     }
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -27,8 +30,9 @@ internal sealed class ProxyConfigHealthCheck : IHealthCheck
         }
 
         // Still serving, on the last good configuration; the operator should know the edit was refused.
-        return Task.FromResult(_reloads.LastErrors.Count > 0
-            ? HealthCheckResult.Degraded($"The last edit of the configuration was rejected: {_reloads.LastErrors[0]}", data: data)
+        var rejected = _reloads.LastErrors.Count > 0 ? _reloads.LastErrors[0] : _providers.LastErrors.Count > 0 ? _providers.LastErrors[0] : null;
+        return Task.FromResult(rejected is not null
+            ? HealthCheckResult.Degraded($"The last edit of the configuration was rejected: {rejected}", data: data)
             : HealthCheckResult.Healthy($"{routes} routes, {clusters} clusters loaded.", data));
     }
 }
