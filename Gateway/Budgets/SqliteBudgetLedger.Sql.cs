@@ -39,98 +39,84 @@ public sealed partial class SqliteBudgetLedger
             @Status, @HttpStatus, @LatencyMs, @TtftMs, @Estimated, @At);
         """;
 
-    private async Task<ReserveResult> ReserveCoreAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string requestId, string keyId, IReadOnlyList<string> budgetIds, long amount)
+    private (ReserveResult Result, bool Keep) ReserveCore(Statements statements, string requestId, string keyId, IReadOnlyList<string> budgetIds, long amount)
     {
         // A repeated reservation of the same request holds nothing more (a retried call that did commit).
-        if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM reservations WHERE request_id = @requestId;", new { requestId }, transaction) > 0)
+        statements.ReservationRequestId.Value = requestId;
+        if (statements.ReservationExists.ExecuteScalar() is not null)
         {
-            return Reserved;
+            return (Reserved, true);
         }
 
-        var ids = budgetIds.Distinct(StringComparer.Ordinal).ToArray();
-        var budgets = (await connection.QueryAsync<(string Id, long Limit, string Period)>(
-                "SELECT id, limit_micros, period FROM budgets WHERE deleted = 0 AND id IN @ids;", new { ids }, transaction))
-            .ToDictionary(b => b.Id, StringComparer.Ordinal);
+        var ids = budgetIds.Count == 1 ? [budgetIds[0]] : budgetIds.Distinct(StringComparer.Ordinal).ToArray();
         var now = _time.GetUtcNow();
         var refs = new string[ids.Length];
         for (var i = 0; i < ids.Length; i++)
         {
             var id = ids[i];
-            if (!budgets.TryGetValue(id, out var budget))
+            if (statements.FindBudget(id) is not { Deleted: false } budget)
             {
                 // Fail closed: a key naming a budget that is gone is not silently uncapped.
-                transaction.Rollback();
-                return new ReserveResult(ReserveOutcome.BudgetExceeded, id, $"Budget '{id}' does not exist.");
+                return (new ReserveResult(ReserveOutcome.BudgetExceeded, id, $"Budget '{id}' does not exist."), false);
             }
 
             var start = BudgetPeriods.Parse(budget.Period).StartMs(now);
-            var held = amount <= budget.Limit
-                && await connection.ExecuteAsync(HoldSql, new { id, start, amount, limit = budget.Limit }, transaction) == 1;
-            if (!held)
+            if (amount > budget.Limit || !statements.Hold(id, start, amount, budget.Limit))
             {
-                transaction.Rollback();
-                return new ReserveResult(ReserveOutcome.BudgetExceeded, id, $"Budget '{id}' would exceed its limit.");
+                return (new ReserveResult(ReserveOutcome.BudgetExceeded, id, $"Budget '{id}' would exceed its limit."), false);
             }
 
             refs[i] = string.Concat(id, "@", start.ToString(CultureInfo.InvariantCulture));
         }
 
-        await connection.ExecuteAsync(
-            "INSERT INTO reservations (request_id, key_id, budget_refs, amount_micros, created_at) VALUES (@requestId, @keyId, @refs, @amount, @at);",
-            new { requestId, keyId, refs = string.Join(',', refs), amount, at = now.ToUnixTimeMilliseconds() },
-            transaction);
-        return Reserved;
+        statements.InsertReservation(requestId, keyId, string.Join(',', refs), amount, now.ToUnixTimeMilliseconds());
+        return (Reserved, true);
     }
 
-    private async Task<bool> FinishCoreAsync(SqliteConnection connection, SqliteTransaction transaction, UsageRecord record, bool charge)
+    private bool FinishCore(Statements statements, UsageRecord record, bool charge)
     {
         var charged = charge ? Math.Max(0, record.CostMicros) : 0;
-        var reservation = await connection.QuerySingleOrDefaultAsync<ReservationRow>(
-            "SELECT request_id AS RequestId, key_id AS KeyId, budget_refs AS BudgetRefs, amount_micros AS AmountMicros, created_at AS CreatedAt FROM reservations WHERE request_id = @RequestId;",
-            new { record.RequestId },
-            transaction);
-        if (reservation is not null)
+        if (statements.TakeReservation(record.RequestId) is { } reservation)
         {
             var refs = ParseRefs(reservation.BudgetRefs);
             foreach (var (id, start) in refs)
             {
-                await connection.ExecuteAsync(MoveSql, new { id, start, amount = reservation.AmountMicros, charged }, transaction);
+                statements.Move(id, start, reservation.AmountMicros, charged);
             }
 
-            await connection.ExecuteAsync("DELETE FROM reservations WHERE request_id = @RequestId;", new { record.RequestId }, transaction);
-            await connection.ExecuteAsync(InsertUsageSql, UsageParameters(record, [.. refs.Select(r => r.Id)], charged), transaction);
+            statements.InsertUsage(record, [.. refs.Select(r => r.Id)], charged);
             return true;
         }
 
         // No reservation: already settled (a replay), or never reserved / swept without a record.
-        if (await connection.ExecuteAsync(InsertUsageSql, UsageParameters(record, record.BudgetIds, charged), transaction) == 0 || charged == 0)
+        if (!statements.InsertUsage(record, record.BudgetIds, charged) || charged == 0)
         {
             return false;
         }
 
-        var ids = record.BudgetIds.Distinct(StringComparer.Ordinal).ToArray();
         var now = _time.GetUtcNow();
-        foreach (var (id, period) in await connection.QueryAsync<(string Id, string Period)>(
-            "SELECT id, period FROM budgets WHERE id IN @ids;", new { ids }, transaction))
+        foreach (var id in record.BudgetIds.Distinct(StringComparer.Ordinal))
         {
-            await connection.ExecuteAsync(MoveSql, new { id, start = BudgetPeriods.Parse(period).StartMs(now), amount = 0L, charged }, transaction);
+            if (statements.FindBudget(id) is { } budget)
+            {
+                statements.Move(id, BudgetPeriods.Parse(budget.Period).StartMs(now), 0, charged);
+            }
         }
 
         return true;
     }
 
-    private static async Task<int> SweepCoreAsync(SqliteConnection connection, SqliteTransaction transaction)
+    private static int SweepCore(Statements statements)
     {
-        var open = (await connection.QueryAsync<ReservationRow>(
-            "SELECT request_id AS RequestId, key_id AS KeyId, budget_refs AS BudgetRefs, amount_micros AS AmountMicros, created_at AS CreatedAt FROM reservations;",
-            transaction: transaction)).ToList();
+        var connection = statements.Connection;
+        var open = connection.Query<ReservationRow>(
+            "SELECT request_id AS RequestId, key_id AS KeyId, budget_refs AS BudgetRefs, amount_micros AS AmountMicros, created_at AS CreatedAt FROM reservations;").ToList();
         foreach (var reservation in open)
         {
             var refs = ParseRefs(reservation.BudgetRefs);
             foreach (var (id, start) in refs)
             {
-                await connection.ExecuteAsync(MoveSql, new { id, start, amount = reservation.AmountMicros, charged = reservation.AmountMicros }, transaction);
+                statements.Move(id, start, reservation.AmountMicros, reservation.AmountMicros);
             }
 
             var record = new UsageRecord
@@ -144,10 +130,10 @@ public sealed partial class SqliteBudgetLedger
                 Estimated = true,
                 At = DateTimeOffset.FromUnixTimeMilliseconds(reservation.CreatedAt),
             };
-            await connection.ExecuteAsync(InsertUsageSql, UsageParameters(record, record.BudgetIds, reservation.AmountMicros), transaction);
+            statements.InsertUsage(record, record.BudgetIds, reservation.AmountMicros);
         }
 
-        await connection.ExecuteAsync("DELETE FROM reservations;", transaction: transaction);
+        connection.Execute("DELETE FROM reservations;");
         return open.Count;
     }
 
@@ -163,33 +149,6 @@ public sealed partial class SqliteBudgetLedger
         return parsed;
     }
 
-    private static object UsageParameters(UsageRecord record, IReadOnlyList<string> budgetIds, long charged) => new
-    {
-        record.RequestId,
-        record.KeyId,
-        BudgetIds = budgetIds.Count == 0 ? "," : string.Concat(",", string.Join(',', budgetIds), ","),
-        record.RouteId,
-        record.Provider,
-        record.Model,
-        record.InputTokens,
-        record.OutputTokens,
-        record.CacheReadTokens,
-        record.CacheWriteTokens,
-        record.ReasoningTokens,
-        record.CostMicros,
-        ChargedMicros = charged,
-        InputPrice = record.Price?.InputPerMillion,
-        OutputPrice = record.Price?.OutputPerMillion,
-        CacheReadPrice = record.Price?.CacheReadPerMillion,
-        CacheWritePrice = record.Price?.CacheWritePerMillion,
-        record.Status,
-        record.HttpStatus,
-        LatencyMs = (long)record.Latency.TotalMilliseconds,
-        TtftMs = record.TimeToFirstToken is { } ttft ? (long?)ttft.TotalMilliseconds : null,
-        Estimated = record.Estimated ? 1 : 0,
-        At = record.At.ToUnixTimeMilliseconds(),
-    };
-
     private sealed class ReservationRow
     {
         public string RequestId { get; set; } = "";
@@ -201,5 +160,172 @@ public sealed partial class SqliteBudgetLedger
         public long AmountMicros { get; set; }
 
         public long CreatedAt { get; set; }
+    }
+
+    /// <summary>The ledger's statements, prepared once on the dedicated connection and reused (only the parameter values change).</summary>
+    private sealed class Statements : IDisposable
+    {
+        private readonly List<SqliteCommand> _all = [];
+        private readonly SqliteCommand _findBudget;
+        private readonly SqliteParameter _findBudgetId;
+        private readonly SqliteCommand _hold;
+        private readonly SqliteParameter[] _holdParameters;
+        private readonly SqliteCommand _insertReservation;
+        private readonly SqliteParameter[] _insertReservationParameters;
+        private readonly SqliteCommand _takeReservation;
+        private readonly SqliteParameter _takeReservationId;
+        private readonly SqliteCommand _move;
+        private readonly SqliteParameter[] _moveParameters;
+        private readonly SqliteCommand _insertUsage;
+        private readonly SqliteParameter[] _usageParameters;
+
+        public Statements(SqliteConnection connection)
+        {
+            Connection = connection;
+            Begin = Create("BEGIN IMMEDIATE;");
+            Commit = Create("COMMIT;");
+            Rollback = Create("ROLLBACK;");
+            Savepoint = Create("SAVEPOINT op;");
+            RollbackToSavepoint = Create("ROLLBACK TO op;");
+            ReleaseSavepoint = Create("RELEASE op;");
+            ReservationExists = Create("SELECT 1 FROM reservations WHERE request_id = @requestId;");
+            ReservationRequestId = ReservationExists.Parameters.Add("@requestId", SqliteType.Text);
+            _findBudget = Create("SELECT limit_micros, period, deleted FROM budgets WHERE id = @id;");
+            _findBudgetId = _findBudget.Parameters.Add("@id", SqliteType.Text);
+            _hold = Create(HoldSql);
+            _holdParameters = Parameters(_hold, "@id", "@start", "@amount", "@limit");
+            _insertReservation = Create(
+                "INSERT INTO reservations (request_id, key_id, budget_refs, amount_micros, created_at) VALUES (@requestId, @keyId, @refs, @amount, @at);");
+            _insertReservationParameters = Parameters(_insertReservation, "@requestId", "@keyId", "@refs", "@amount", "@at");
+            _takeReservation = Create("DELETE FROM reservations WHERE request_id = @requestId RETURNING budget_refs, amount_micros;");
+            _takeReservationId = _takeReservation.Parameters.Add("@requestId", SqliteType.Text);
+            _move = Create(MoveSql);
+            _moveParameters = Parameters(_move, "@id", "@start", "@amount", "@charged");
+            _insertUsage = Create(InsertUsageSql);
+            _usageParameters = Parameters(
+                _insertUsage,
+                "@RequestId", "@KeyId", "@BudgetIds", "@RouteId", "@Provider", "@Model",
+                "@InputTokens", "@OutputTokens", "@CacheReadTokens", "@CacheWriteTokens", "@ReasoningTokens",
+                "@CostMicros", "@ChargedMicros", "@InputPrice", "@OutputPrice", "@CacheReadPrice", "@CacheWritePrice",
+                "@Status", "@HttpStatus", "@LatencyMs", "@TtftMs", "@Estimated", "@At");
+        }
+
+        public SqliteConnection Connection { get; }
+
+        public SqliteCommand Begin { get; }
+
+        public SqliteCommand Commit { get; }
+
+        public SqliteCommand Rollback { get; }
+
+        public SqliteCommand Savepoint { get; }
+
+        public SqliteCommand RollbackToSavepoint { get; }
+
+        public SqliteCommand ReleaseSavepoint { get; }
+
+        public SqliteCommand ReservationExists { get; }
+
+        public SqliteParameter ReservationRequestId { get; }
+
+        /// <summary>The budget's limit and period, deleted or not; null when there is no such budget.</summary>
+        public (long Limit, string Period, bool Deleted)? FindBudget(string id)
+        {
+            _findBudgetId.Value = id;
+            using var reader = _findBudget.ExecuteReader();
+            return reader.Read() ? (reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2) != 0) : null;
+        }
+
+        /// <summary>Holds <paramref name="amount"/> on the period row unless the limit would be passed; false when it would.</summary>
+        public bool Hold(string id, long start, long amount, long limit)
+        {
+            Set(_holdParameters, id, start, amount, limit);
+            return _hold.ExecuteNonQuery() == 1;
+        }
+
+        public void InsertReservation(string requestId, string keyId, string refs, long amount, long at)
+        {
+            Set(_insertReservationParameters, requestId, keyId, refs, amount, at);
+            _insertReservation.ExecuteNonQuery();
+        }
+
+        /// <summary>Deletes the request's reservation and returns it; null when there is none.</summary>
+        public (string BudgetRefs, long AmountMicros)? TakeReservation(string requestId)
+        {
+            _takeReservationId.Value = requestId;
+            using var reader = _takeReservation.ExecuteReader();
+            (string, long)? taken = reader.Read() ? (reader.GetString(0), reader.GetInt64(1)) : null;
+            while (reader.Read())
+            {
+            }
+
+            return taken;
+        }
+
+        public void Move(string id, long start, long amount, long charged)
+        {
+            Set(_moveParameters, id, start, amount, charged);
+            _move.ExecuteNonQuery();
+        }
+
+        /// <summary>Inserts the usage record unless the request id has one; false when it had.</summary>
+        public bool InsertUsage(UsageRecord record, IReadOnlyList<string> budgetIds, long charged)
+        {
+            Set(
+                _usageParameters,
+                record.RequestId,
+                record.KeyId,
+                budgetIds.Count == 0 ? "," : string.Concat(",", string.Join(',', budgetIds), ","),
+                record.RouteId,
+                record.Provider,
+                record.Model,
+                record.InputTokens,
+                record.OutputTokens,
+                record.CacheReadTokens,
+                record.CacheWriteTokens,
+                record.ReasoningTokens,
+                record.CostMicros,
+                charged,
+                record.Price?.InputPerMillion,
+                record.Price?.OutputPerMillion,
+                record.Price?.CacheReadPerMillion,
+                record.Price?.CacheWritePerMillion,
+                record.Status,
+                record.HttpStatus,
+                (long)record.Latency.TotalMilliseconds,
+                record.TimeToFirstToken is { } ttft ? (long?)ttft.TotalMilliseconds : null,
+                record.Estimated ? 1 : 0,
+                record.At.ToUnixTimeMilliseconds());
+            return _insertUsage.ExecuteNonQuery() == 1;
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in _all)
+            {
+                command.Dispose();
+            }
+        }
+
+        private static SqliteParameter[] Parameters(SqliteCommand command, params string[] names)
+            => [.. names.Select(name => command.Parameters.Add(name, SqliteType.Integer))];
+
+        private static void Set(SqliteParameter[] parameters, params object?[] values)
+        {
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                var value = values[i] ?? DBNull.Value;
+                parameters[i].SqliteType = value is string ? SqliteType.Text : SqliteType.Integer;
+                parameters[i].Value = value;
+            }
+        }
+
+        private SqliteCommand Create(string sql)
+        {
+            var command = Connection.CreateCommand();
+            command.CommandText = sql;
+            _all.Add(command);
+            return command;
+        }
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Threading.Channels;
 using Dapper;
 using LlmGateway.Store;
 using LlmGateway.Transforms.Abstractions;
@@ -6,16 +8,19 @@ using Microsoft.Data.Sqlite;
 namespace LlmGateway.Budgets;
 
 /// <summary>
-/// The reserve/settle ledger on SQLite. Every operation is one short <c>BEGIN IMMEDIATE</c>
-/// transaction on one dedicated connection, so the check and the hold of a reservation are
-/// atomic across all budgets of a request, within this process and across processes sharing
-/// the file.
+/// The reserve/settle ledger on SQLite. Operations are group-committed: one writer loop on one
+/// dedicated connection takes every operation queued so far and runs them, in queue order, in
+/// one <c>BEGIN IMMEDIATE</c> transaction, each inside its own savepoint. The check and the hold
+/// of a reservation are therefore atomic across all budgets of a request, within this process
+/// and across processes sharing the file, and each operation sees the ones queued before it.
 /// </summary>
 /// <remarks>
-/// <para>Writers of this process queue on an async gate rather than on SQLite's busy handler,
-/// which sleeps in steps of up to 100 ms and would cap throughput under contention. Another
-/// process holding the write lock is waited for up to <see cref="BusyTimeout"/>; past that a
-/// reservation answers <see cref="ReserveOutcome.StoreUnavailable"/> (fail closed).</para>
+/// <para>Writers of this process queue on an in-memory channel rather than on SQLite's busy
+/// handler, which sleeps in steps of up to 100 ms and would cap throughput under contention.
+/// An operation that waits in the queue longer than <see cref="BusyTimeout"/>, or a batch that
+/// cannot get the write lock from another process within it, fails; a reservation then answers
+/// <see cref="ReserveOutcome.StoreUnavailable"/> (fail closed). A refused or failing operation
+/// rolls back only its own savepoint; a failed commit fails every operation of the batch.</para>
 /// <para>Settlement and release never throw: a failure is retried, then logged, and the
 /// reservation stays, to be charged at its reserved amount by the next start's sweep.</para>
 /// <para>Release writes the usage record as given but charges nothing (<c>charged_micros = 0</c>):
@@ -29,11 +34,16 @@ public sealed partial class SqliteBudgetLedger : IBudgetLedger, IStoreStartupTas
     /// <summary>The status of a usage record written by the crash sweep.</summary>
     public const string CrashRecoveredStatus = "crash_recovered";
 
+    /// <summary>The most operations committed in one transaction.</summary>
+    private const int MaxBatch = 256;
+
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
     private readonly ILogger<SqliteBudgetLedger> _logger;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Channel<LedgerOp> _queue = Channel.CreateUnbounded<LedgerOp>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
     private SqliteConnection? _connection;
+    private Statements? _statements;
 
     /// <summary>Creates the ledger; nothing is opened until first use.</summary>
     public SqliteBudgetLedger(SqliteDatabase database, TimeProvider time, ILogger<SqliteBudgetLedger> logger)
@@ -41,6 +51,8 @@ public sealed partial class SqliteBudgetLedger : IBudgetLedger, IStoreStartupTas
         _database = database;
         _time = time;
         _logger = logger;
+        // A thread of its own: the writer blocks in SQLite, which must not starve the thread pool the requests run on.
+        _writer = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>How long a write waits for the database (this process's queue, then another process's lock).</summary>
@@ -66,7 +78,7 @@ public sealed partial class SqliteBudgetLedger : IBudgetLedger, IStoreStartupTas
 
         try
         {
-            return await WriteAsync((connection, transaction) => ReserveCoreAsync(connection, transaction, requestId, keyId, budgetIds, amountMicros), cancellationToken);
+            return await WriteAsync(new ReserveOp(requestId, keyId, budgetIds, amountMicros), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -109,7 +121,7 @@ public sealed partial class SqliteBudgetLedger : IBudgetLedger, IStoreStartupTas
     /// </remarks>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        var swept = await WriteAsync((connection, transaction) => SweepCoreAsync(connection, transaction), cancellationToken);
+        var swept = await WriteAsync(new SweepOp(), cancellationToken);
         if (swept > 0)
         {
             LogSwept(_logger, swept);
@@ -121,18 +133,12 @@ public sealed partial class SqliteBudgetLedger : IBudgetLedger, IStoreStartupTas
     /// <inheritdoc />
     Task IStoreStartupTask.RunAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
 
-    /// <summary>Closes the ledger's connection.</summary>
+    /// <summary>Stops the writer once the queued operations are done and closes the ledger's connection.</summary>
     public void Dispose()
     {
-        _gate.Wait();
-        try
+        if (_queue.Writer.TryComplete())
         {
-            _connection?.Dispose();
-            _connection = null;
-        }
-        finally
-        {
-            _gate.Release();
+            _writer.GetAwaiter().GetResult();
         }
     }
 
@@ -147,7 +153,7 @@ public sealed partial class SqliteBudgetLedger : IBudgetLedger, IStoreStartupTas
             try
             {
                 // Not the caller's token: a settlement that has started must not be abandoned halfway by a client going away.
-                await WriteAsync((connection, transaction) => FinishCoreAsync(connection, transaction, record, charge), CancellationToken.None);
+                await WriteAsync(new FinishOp(record, charge), CancellationToken.None);
                 return;
             }
 #pragma warning disable CA1031 // settlement never fails the response; the sweep is the backstop
@@ -177,42 +183,164 @@ public sealed partial class SqliteBudgetLedger : IBudgetLedger, IStoreStartupTas
         }
     }
 
-    /// <summary>Runs <paramref name="write"/> in a BEGIN IMMEDIATE transaction on the dedicated connection, behind the gate; commits unless it threw or rolled back.</summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues <paramref name="op"/> for the writer and waits for its result. An operation still
+    /// queued after <see cref="BusyTimeout"/> (or when the token fires) is withdrawn and fails;
+    /// once the writer has taken it, it runs to its end.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(LedgerOp<T> op, CancellationToken cancellationToken)
     {
-        if (!await _gate.WaitAsync(BusyTimeout, cancellationToken))
+        if (!_queue.Writer.TryWrite(op))
         {
-            throw new TimeoutException($"The budget ledger's writes have been queued for more than {BusyTimeout.TotalSeconds:0.###} s.");
+            throw new ObjectDisposedException(nameof(SqliteBudgetLedger));
         }
 
         try
         {
-            var connection = _connection ??= await OpenAsync(cancellationToken);
-            try
-            {
-                using var transaction = SqliteDatabase.BeginWrite(connection);
-                var result = await write(connection, transaction);
+            return await op.Task.WaitAsync(BusyTimeout, cancellationToken);
+        }
+        catch (TimeoutException) when (op.TryWithdraw())
+        {
+            throw new TimeoutException($"The budget ledger's writes have been queued for more than {BusyTimeout.TotalSeconds:0.###} s.");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && op.TryWithdraw())
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // The writer has the operation already: its result is coming.
+            return await op.Task;
+        }
+    }
 
-                // A write that refused (a budget would overflow) has rolled back already.
-                if (transaction.Connection is not null)
+    /// <summary>The single writer: takes the first queued operation and every one queued behind it (up to <see cref="MaxBatch"/>) and commits them together.</summary>
+    private void WriteLoop()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<LedgerOp>(MaxBatch);
+        try
+        {
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                batch.Clear();
+                while (batch.Count < MaxBatch && reader.TryRead(out var op))
                 {
-                    transaction.Commit();
+                    if (!op.TryTake())
+                    {
+                        continue; // withdrawn by its caller
+                    }
+
+                    if (Stopwatch.GetElapsedTime(op.QueuedAt) > BusyTimeout)
+                    {
+                        op.Fail(new TimeoutException($"The budget ledger's writes have been queued for more than {BusyTimeout.TotalSeconds:0.###} s."));
+                        continue;
+                    }
+
+                    batch.Add(op);
                 }
 
-                return result;
-            }
-            catch
-            {
-                // A broken connection is replaced; a healthy one costs a reopen from the pool.
-                connection.Dispose();
-                _connection = null;
-                throw;
+                if (batch.Count > 0)
+                {
+                    RunBatch(batch);
+                }
             }
         }
         finally
         {
-            _gate.Release();
+            CloseConnection();
         }
+    }
+
+    /// <summary>Runs <paramref name="batch"/> in one BEGIN IMMEDIATE transaction, each operation in its own savepoint; completes every operation once the commit is done (or failed).</summary>
+    private void RunBatch(List<LedgerOp> batch)
+    {
+        try
+        {
+            if (_connection is null)
+            {
+                _connection = OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
+                _statements = new Statements(_connection);
+            }
+
+            var statements = _statements!;
+            statements.Begin.ExecuteNonQuery();
+            try
+            {
+                foreach (var op in batch)
+                {
+                    statements.Savepoint.ExecuteNonQuery();
+                    bool keep;
+                    try
+                    {
+                        keep = op.Execute(this, statements);
+                    }
+#pragma warning disable CA1031 // the operation's own failure is its result; the others of the batch go on
+                    catch (Exception ex)
+#pragma warning restore CA1031
+                    {
+                        op.SetError(ex);
+                        keep = false;
+                    }
+
+                    if (!keep)
+                    {
+                        statements.RollbackToSavepoint.ExecuteNonQuery();
+                    }
+
+                    statements.ReleaseSavepoint.ExecuteNonQuery();
+                }
+
+                statements.Commit.ExecuteNonQuery();
+            }
+            catch
+            {
+                TryRollback(statements);
+                throw;
+            }
+        }
+#pragma warning disable CA1031 // a failed batch fails each of its operations; the writer goes on
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            // A broken connection is replaced; a healthy one costs a reopen from the pool.
+            CloseConnection();
+            foreach (var op in batch)
+            {
+                op.Fail(ex);
+            }
+
+            return;
+        }
+
+        foreach (var op in batch)
+        {
+            op.Complete();
+        }
+    }
+
+    private static void TryRollback(Statements statements)
+    {
+        try
+        {
+            if (SQLitePCL.raw.sqlite3_get_autocommit(statements.Connection.Handle) == 0)
+            {
+                statements.Rollback.ExecuteNonQuery();
+            }
+        }
+#pragma warning disable CA1031 // the connection is thrown away anyway
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    private void CloseConnection()
+    {
+        _statements?.Dispose();
+        _statements = null;
+        _connection?.Dispose();
+        _connection = null;
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
@@ -236,6 +364,87 @@ public sealed partial class SqliteBudgetLedger : IBudgetLedger, IStoreStartupTas
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>One queued write: run by the writer inside a savepoint, completed after the batch's commit.</summary>
+    private abstract class LedgerOp
+    {
+        private const int Queued = 0;
+        private const int Taken = 1;
+        private const int Withdrawn = 2;
+        private int _state;
+
+        public long QueuedAt { get; } = Stopwatch.GetTimestamp();
+
+        /// <summary>Claims the operation for the writer; false when its caller withdrew it.</summary>
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;
+
+        /// <summary>Withdraws the operation before the writer takes it; false when the writer has it.</summary>
+        public bool TryWithdraw() => Interlocked.CompareExchange(ref _state, Withdrawn, Queued) == Queued;
+
+        /// <summary>Runs the operation; false to roll its savepoint back (a refusal, with its result set).</summary>
+        public abstract bool Execute(SqliteBudgetLedger ledger, Statements statements);
+
+        /// <summary>Records the operation's own failure, reported after the batch commits.</summary>
+        public abstract void SetError(Exception exception);
+
+        /// <summary>Reports the result (or the operation's own failure) once the batch has committed.</summary>
+        public abstract void Complete();
+
+        /// <summary>Fails the operation (its batch did not commit).</summary>
+        public abstract void Fail(Exception exception);
+    }
+
+    private abstract class LedgerOp<T> : LedgerOp
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private Exception? _error;
+
+        public Task<T> Task => _completion.Task;
+
+        public sealed override bool Execute(SqliteBudgetLedger ledger, Statements statements)
+        {
+            var (result, keep) = Run(ledger, statements);
+            _result = result;
+            return keep;
+        }
+
+        public sealed override void SetError(Exception exception) => _error = exception;
+
+        public sealed override void Complete()
+        {
+            if (_error is not null)
+            {
+                _completion.TrySetException(_error);
+            }
+            else
+            {
+                _completion.TrySetResult(_result!);
+            }
+        }
+
+        public sealed override void Fail(Exception exception) => _completion.TrySetException(exception);
+
+        protected abstract (T Result, bool Keep) Run(SqliteBudgetLedger ledger, Statements statements);
+    }
+
+    private sealed class ReserveOp(string requestId, string keyId, IReadOnlyList<string> budgetIds, long amount) : LedgerOp<ReserveResult>
+    {
+        protected override (ReserveResult, bool) Run(SqliteBudgetLedger ledger, Statements statements)
+            => ledger.ReserveCore(statements, requestId, keyId, budgetIds, amount);
+    }
+
+    private sealed class FinishOp(UsageRecord record, bool charge) : LedgerOp<bool>
+    {
+        protected override (bool, bool) Run(SqliteBudgetLedger ledger, Statements statements)
+            => (ledger.FinishCore(statements, record, charge), true);
+    }
+
+    private sealed class SweepOp : LedgerOp<int>
+    {
+        protected override (int, bool) Run(SqliteBudgetLedger ledger, Statements statements)
+            => (SweepCore(statements), true);
     }
 
     [LoggerMessage(EventId = 410, Level = LogLevel.Error, Message = "Budget reservation for request {RequestId} failed: the store cannot be reached; the request is refused.")]
