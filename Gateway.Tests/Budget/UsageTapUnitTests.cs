@@ -99,12 +99,4 @@ public sealed class UsageTapUnitTests
             Assert.That(JsonNode.Parse(result), Is.Not.Null);
         }
     }
-
-    [TestCase("""{"model":"m","max_tokens":64}""", 64)]
-    [TestCase("""{"model":"m","max_completion_tokens":300,"max_tokens":20}""", 300)]
-    [TestCase("""{"contents":[],"generationConfig":{"temperature":1,"maxOutputTokens":77}}""", 77)]
-    [TestCase("""{"model":"m","messages":[{"max_tokens":5}]}""", null)]
-    [TestCase("""{"model":"m"}""", null)]
-    public void MaxOutputTokens_ReadsEachProtocolsCap(string body, int? expected)
-        => Assert.That(AdmissionEstimate.MaxOutputTokens(Encoding.UTF8.GetBytes(body)), Is.EqualTo(expected));
 }

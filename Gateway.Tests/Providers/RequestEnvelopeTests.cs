@@ -31,4 +31,12 @@ public sealed class RequestEnvelopeTests
     {
         Assert.That(() => RequestEnvelope.Read(Encoding.UTF8.GetBytes(json)), Throws.InstanceOf<JsonException>());
     }
+
+    [TestCase("""{"model":"m","max_tokens":64}""", 64)]
+    [TestCase("""{"model":"m","max_completion_tokens":300,"max_tokens":20}""", 300)]
+    [TestCase("""{"contents":[],"generationConfig":{"temperature":1,"maxOutputTokens":77}}""", 77)]
+    [TestCase("""{"model":"m","messages":[{"max_tokens":5}]}""", null)]
+    [TestCase("""{"model":"m"}""", null)]
+    public void Read_OutputCap_IsTheLargestEachProtocolNames(string body, int? expected)
+        => Assert.That(RequestEnvelope.Read(Encoding.UTF8.GetBytes(body)).MaxOutputTokens, Is.EqualTo(expected));
 }

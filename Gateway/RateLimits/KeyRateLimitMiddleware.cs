@@ -60,7 +60,7 @@ internal sealed partial class KeyRateLimitMiddleware
             if (limits.TokensPerMinute is { } tpm)
             {
                 // A request larger than the whole minute's allowance is admitted against a full bucket.
-                var tokens = (int)Math.Min(AdmissionEstimate.Tokens(llm.Body.Span), tpm);
+                var tokens = (int)Math.Min(AdmissionEstimate.Tokens(llm), tpm);
                 using var lease = _limiters.Tokens.AttemptAcquire((caller.KeyId, tpm), tokens);
                 if (!lease.IsAcquired)
                 {

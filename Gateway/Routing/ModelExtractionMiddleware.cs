@@ -72,7 +72,7 @@ internal sealed partial class ModelExtractionMiddleware
         }
 
         var stream = endpoint.PathModel is null ? envelope.Stream : endpoint.PathStream;
-        context.Features.Set(new LlmRequestFeature(endpoint.Protocol, model, stream, body.Memory));
+        context.Features.Set(new LlmRequestFeature(endpoint.Protocol, model, stream, body.Memory) { MaxOutputTokens = envelope.MaxOutputTokens });
         request.Headers[GatewayHeaders.Model] = model;
         request.Body = body.CreateReadStream();
         request.ContentLength = body.Memory.Length;

@@ -27,6 +27,9 @@ public sealed class LlmRequestFeature
     /// <summary>Whether the client asked for a streamed answer.</summary>
     public bool Stream { get; }
 
+    /// <summary>The largest output cap the body names (see <c>RequestEnvelope</c>); null when none.</summary>
+    public int? MaxOutputTokens { get; init; }
+
     /// <summary>The request body exactly as received. Valid until the request ends.</summary>
     public ReadOnlyMemory<byte> Body { get; }
 }

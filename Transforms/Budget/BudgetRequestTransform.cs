@@ -70,7 +70,7 @@ public sealed partial class BudgetRequestTransform : RequestTransform
         // Worst case: the conservative input estimate of the client's own body at the uncached
         // price, plus the whole output cap.
         var inputEstimate = AdmissionEstimate.InputTokens(llm.Body.Span);
-        var maxOutput = translation?.Request.MaxOutputTokens ?? AdmissionEstimate.MaxOutputTokens(llm.Body.Span) ?? price.MaxOutputTokens;
+        var maxOutput = translation?.Request.MaxOutputTokens ?? llm.MaxOutputTokens ?? price.MaxOutputTokens;
         var amount = price.CostMicros(new TokenUsage(inputEstimate, Math.Max(maxOutput, 0)));
 
         ReserveResult result;
