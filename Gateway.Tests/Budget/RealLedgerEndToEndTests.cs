@@ -19,12 +19,19 @@ public sealed class RealLedgerEndToEndTests
     public async Task Budget_TwoHundredConcurrentRequestsRoomForTen_ExactlyTenForwardedAndTheCapHolds()
     {
         var inFlight = 0;
+        var completed = 0;
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tenHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var refusalsBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var upstream = await FakeUpstream.StartAsync();
         upstream.Handler = async context =>
         {
             // Slow: every admitted request is held until all 200 have been answered or refused.
-            Interlocked.Increment(ref inFlight);
+            if (Interlocked.Increment(ref inFlight) == 10)
+            {
+                tenHeld.TrySetResult();
+            }
+
             await release.Task.WaitAsync(TimeSpan.FromSeconds(30));
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync("""{"id":"c1","object":"chat.completion","created":1,"model":"budget-model","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":100,"total_tokens":110}}""");
@@ -54,15 +61,18 @@ public sealed class RealLedgerEndToEndTests
             request.Headers.Add("Authorization", "Bearer " + key);
             using var response = await gateway.Client.SendAsync(request);
             var body = await response.Content.ReadAsStringAsync();
+
+            // The admitted ten are held upstream, so the 190th answer is the last refusal.
+            if (Interlocked.Increment(ref completed) == 190)
+            {
+                refusalsBack.TrySetResult();
+            }
+
             return (response.StatusCode, body);
         }).ToList();
 
         // Once every refusal is back, only the admitted requests remain, all held upstream.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while ((calls.Count(c => c.IsCompleted) < 190 || Volatile.Read(ref inFlight) < 10) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Task.WhenAll(tenHeld.Task, refusalsBack.Task).WaitAsync(TimeSpan.FromSeconds(30));
 
         // A moment more, so a wrongly admitted eleventh request would have arrived too.
         await Task.Delay(200);
@@ -83,13 +93,13 @@ public sealed class RealLedgerEndToEndTests
         var budgetId = created["ownBudgetId"]!.GetValue<string>();
         JsonNode? budget;
         string text;
-        var settleDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var attempts = 0;
         do
         {
             (_, budget, text) = await gateway.Admin().SendAsync(HttpMethod.Get, $"admin/budgets/{budgetId}");
             await Task.Delay(20);
         }
-        while (budget!["reservedUsd"]!.GetValue<decimal>() != 0 && DateTime.UtcNow < settleDeadline);
+        while (budget!["reservedUsd"]!.GetValue<decimal>() != 0 && ++attempts < 500);
 
         Assert.That(budget!["spentUsd"]!.GetValue<decimal>(), Is.EqualTo(0.001m), text);
         Assert.That(budget["reservedUsd"]!.GetValue<decimal>(), Is.Zero, text);
