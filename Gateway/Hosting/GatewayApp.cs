@@ -7,6 +7,7 @@ using LlmGateway.Keys;
 using LlmGateway.Models;
 using LlmGateway.Pricing;
 using LlmGateway.ProviderKeys;
+using LlmGateway.Providers.Errors;
 using LlmGateway.RateLimits;
 using LlmGateway.Providers.Mock;
 using LlmGateway.Routing;
@@ -119,6 +120,12 @@ public static class GatewayApp
 
     private static void ConfigurePipeline(WebApplication app)
     {
+        // An unexpected failure still answers in the client's protocol (and never with exception text).
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = context => GatewayErrorResponses.WriteAsync(context, GatewayErrorCode.Internal, "The gateway failed to handle the request."),
+            SuppressDiagnosticsCallback = _ => false,
+        });
         app.UseMiddleware<ClientAuthMiddleware>();
         app.UseMiddleware<ModelExtractionMiddleware>();
         app.UseMiddleware<ModelAccessMiddleware>();
