@@ -38,6 +38,7 @@ public sealed class UsageMeterFeature
     private long _events;
     private int _upstreamStatus;
     private int _outputStarted;
+    private Task? _drain;
 
     /// <summary>Creates a meter whose clock starts now.</summary>
     public UsageMeterFeature(TimeProvider time)
@@ -84,6 +85,35 @@ public sealed class UsageMeterFeature
 
     /// <summary>Time since the meter was created.</summary>
     public TimeSpan Elapsed => _time.GetElapsedTime(_started);
+
+    /// <summary>
+    /// Completes when a drain of the upstream after the client left is over (at once when there is
+    /// none). Drains are bounded in time and bytes, so whoever settles the request can wait for it.
+    /// </summary>
+    public Task Drained => Volatile.Read(ref _drain) ?? Task.CompletedTask;
+
+    /// <summary>Records that the upstream is read on after the client left, until <paramref name="drain"/> completes.</summary>
+    public void BeginDrain(Task drain) => Volatile.Write(ref _drain, drain);
+
+    /// <summary>
+    /// The usage to charge once the answer is over: the provider's own when it arrived; otherwise an
+    /// estimate (<paramref name="estimated"/> set) from what the gateway can vouch for, never zero:
+    /// the input the provider reported up front or <paramref name="inputEstimate"/>, and the output
+    /// streamed at about four characters a token.
+    /// </summary>
+    public TokenUsage FinalUsage(int inputEstimate, out bool estimated)
+    {
+        if (Usage is { } usage)
+        {
+            estimated = false;
+            return usage;
+        }
+
+        estimated = true;
+        var input = StartUsage is { InputTokens: > 0 } start ? start.InputTokens : inputEstimate;
+        var output = (int)Math.Clamp((OutputChars + 3) / 4, 1, int.MaxValue);
+        return new TokenUsage(Math.Max(input, 1), output);
+    }
 
     /// <summary>Records the provider's final usage (a later report replaces an earlier one: usage is cumulative).</summary>
     public void ReportUsage(TokenUsage? usage)

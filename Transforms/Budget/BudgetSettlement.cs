@@ -18,6 +18,8 @@ internal static partial class BudgetSettlement
     {
         try
         {
+            // A drain after the client left is bounded; its usage is the one to settle with.
+            await meter.Drained;
             var (record, release) = Decide(http, reservation, meter);
             if (release)
             {
@@ -80,24 +82,18 @@ internal static partial class BudgetSettlement
             At = reservation.At,
         };
 
-        if (meter.Usage is { } usage)
-        {
-            return (With(record, usage, reservation, estimated: false), false);
-        }
-
         // Nothing usable came back and nothing reached the client: the upstream failed (an error
         // status, or YARP could not forward). The provider charges nothing for that; neither do we.
         var upstreamFailed = meter.UpstreamStatus == 0 || meter.UpstreamStatus >= 400;
-        if (upstreamFailed && !meter.OutputStarted && completion != UsageCompletion.ClientDisconnected)
+        if (meter.Usage is null && upstreamFailed && !meter.OutputStarted && completion != UsageCompletion.ClientDisconnected)
         {
             return (record with { Status = "error" }, true);
         }
 
-        // The answer ran (or the client left while it did) but no usage arrived: charge what the
-        // gateway can vouch for, marked as an estimate, and never zero.
-        var input = meter.StartUsage is { InputTokens: > 0 } start ? start.InputTokens : reservation.InputEstimate;
-        var output = (int)Math.Clamp((meter.OutputChars + 3) / 4, 1, int.MaxValue);
-        return (With(record, new TokenUsage(Math.Max(input, 1), output), reservation, estimated: true), false);
+        // Otherwise the provider's usage, or (the answer ran, or the client left while it did, but no
+        // usage arrived) an estimate marked as such and never zero.
+        var usage = meter.FinalUsage(reservation.InputEstimate, out var estimated);
+        return (With(record, usage, reservation, estimated), false);
     }
 
     private static UsageRecord With(UsageRecord record, TokenUsage usage, BudgetReservation reservation, bool estimated) => record with
