@@ -44,7 +44,7 @@ internal sealed class BudgetTestKit : IAsyncDisposable
         _ => "openai",
     };
 
-    public static async Task<BudgetTestKit> StartAsync(TestPricingCatalog? pricing = null)
+    public static async Task<BudgetTestKit> StartAsync(TestPricingCatalog? pricing = null, params string[] args)
     {
         var upstream = await FakeUpstream.StartAsync();
         upstream.Handler = UsageUpstream.AnswerAsync;
@@ -73,7 +73,7 @@ internal sealed class BudgetTestKit : IAsyncDisposable
         {
             builder.Services.AddSingleton<IBudgetLedger>(ledger);
             builder.Services.AddSingleton<IPricingCatalog>(pricing);
-        }, "--Gateway:Auth:Mode=Keys");
+        }, ["--Gateway:Auth:Mode=Keys", .. args]);
         return new BudgetTestKit(upstream, gateway, ledger);
     }
 

@@ -12,6 +12,7 @@ using LlmGateway.RateLimits;
 using LlmGateway.Providers.Mock;
 using LlmGateway.Routing;
 using LlmGateway.Store;
+using LlmGateway.Transforms.Abstractions;
 using LlmGateway.Transforms.Budget;
 using LlmGateway.Transforms.InjectKey;
 using LlmGateway.Transforms.Sanitize;
@@ -114,8 +115,18 @@ public static class GatewayApp
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         services.AddSingleton<GatewayKeyAuthenticator>();
         services.AddSingleton<KeyRateLimiters>();
+        services.AddSingleton(new UsageDrains(ReadDrainOptions(configuration)));
 
         services.AddHealthChecks().AddCheck<ProxyConfigHealthCheck>("proxy-config", tags: ["ready"]);
+    }
+
+    private static UsageDrainOptions ReadDrainOptions(IConfiguration configuration)
+    {
+        var section = $"{GatewayOptions.Section}:{UsageDrainOptions.Section}";
+        var options = configuration.GetSection(section).Get<UsageDrainOptions>() ?? new UsageDrainOptions();
+        return options.MaxTime < TimeSpan.Zero || options.MaxBytes < 0 || options.MaxConcurrent < 0
+            ? throw new GatewayConfigException($"{section}: MaxTime, MaxBytes and MaxConcurrent must not be negative.")
+            : options;
     }
 
     private static void ConfigurePipeline(WebApplication app)

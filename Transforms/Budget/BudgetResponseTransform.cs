@@ -1,6 +1,7 @@
 using LlmGateway.Providers.Codecs;
 using LlmGateway.Transforms.Abstractions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy.Transforms;
 
 namespace LlmGateway.Transforms.Budget;
@@ -45,9 +46,11 @@ public sealed class BudgetResponseTransform : ResponseTransform
             http.Response.ContentLength = null;
         }
 
+        var drains = http.RequestServices?.GetService<UsageDrains>();
+        var aborted = http.RequestAborted;
         upstream.Content = new UsageTapContent(upstream.Content, inner => isSse
-            ? new UsageTapStream(inner, meter, new SseUsageScanner(codec.CreateStreamDecoder(), meter, strip), json: null)
-            : new UsageTapStream(inner, meter, sse: null, new JsonUsageReader(codec, meter)),
+            ? new UsageTapStream(inner, meter, new SseUsageScanner(codec.CreateStreamDecoder(), meter, strip), json: null, drains, aborted)
+            : new UsageTapStream(inner, meter, sse: null, new JsonUsageReader(codec, meter), drains, aborted),
             lengthChanges: strip);
         return ValueTask.CompletedTask;
     }

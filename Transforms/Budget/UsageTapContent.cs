@@ -10,6 +10,7 @@ internal sealed class UsageTapContent : HttpContent
 {
     private readonly HttpContent _inner;
     private readonly Func<Stream, Stream> _wrap;
+    private UsageTapStream? _tap;
 
     public UsageTapContent(HttpContent inner, Func<Stream, Stream> wrap, bool lengthChanges)
     {
@@ -36,7 +37,16 @@ internal sealed class UsageTapContent : HttpContent
     protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
-        => _wrap(await _inner.ReadAsStreamAsync(cancellationToken));
+    {
+        var stream = _wrap(await _inner.ReadAsStreamAsync(cancellationToken));
+        if (stream is UsageTapStream tap)
+        {
+            tap.AttachContent(_inner);
+            _tap = tap;
+        }
+
+        return stream;
+    }
 
     protected override bool TryComputeLength(out long length)
     {
@@ -46,7 +56,8 @@ internal sealed class UsageTapContent : HttpContent
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        // A drain reading on after the client left owns the upstream content and disposes it.
+        if (disposing && _tap?.Draining != true)
         {
             _inner.Dispose();
         }

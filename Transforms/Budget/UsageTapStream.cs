@@ -7,6 +7,9 @@ namespace LlmGateway.Transforms.Budget;
 /// The upstream body as YARP's copy loop reads it, with usage read on the side. Bytes pass
 /// through unchanged and as they come, except in strip mode, where the SSE scanner holds each
 /// event until it is complete and drops the usage-only chunk the client did not ask for.
+/// When the client goes away before the end, the stream takes a drain slot (when one is free)
+/// and reads the upstream on in the background, within the drain's time and byte bounds, so the
+/// request is settled with the provider's own usage; the settlement waits for it.
 /// </summary>
 internal sealed class UsageTapStream : Stream
 {
@@ -16,16 +19,28 @@ internal sealed class UsageTapStream : Stream
     private readonly SseUsageScanner? _sse;
     private readonly JsonUsageReader? _json;
     private readonly ArrayBufferWriter<byte>? _pending;
+    private readonly UsageDrains? _drains;
+    private readonly CancellationToken _clientAborted;
     private byte[]? _readBuffer;
     private int _pendingOffset;
     private bool _ended;
 
-    public UsageTapStream(Stream inner, UsageMeterFeature meter, SseUsageScanner? sse, JsonUsageReader? json)
+    // Inner reads run on this token rather than YARP's, so that a client leaving does not abort the upstream.
+    private CancellationTokenSource? _readCts;
+    private int _drainGranted;
+    private bool _cutByUs;
+    private bool _drainStarted;
+    private HttpContent? _innerContent;
+
+    public UsageTapStream(Stream inner, UsageMeterFeature meter, SseUsageScanner? sse, JsonUsageReader? json,
+        UsageDrains? drains = null, CancellationToken clientAborted = default)
     {
         _inner = inner;
         _meter = meter;
         _sse = sse;
         _json = json;
+        _drains = drains is { Options.MaxConcurrent: > 0 } ? drains : null;
+        _clientAborted = clientAborted;
         if (sse?.Rewrites == true)
         {
             _pending = new ArrayBufferWriter<byte>(ReadSize);
@@ -120,11 +135,31 @@ internal sealed class UsageTapStream : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
+    /// <summary>Whether a drain has taken over the upstream body (and will dispose it).</summary>
+    public bool Draining => _drainStarted;
+
+    /// <summary>The upstream content this stream was read from, disposed by a drain when one takes over.</summary>
+    public void AttachContent(HttpContent content) => _innerContent = content;
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _inner.Dispose();
+            // YARP stops copying without the upstream having ended, failed or been cut by us: the
+            // client side failed (a write to a departed client). Read on for the real usage.
+            if (!_drainStarted && !_ended && !_cutByUs && _drains is not null
+                && _meter.Completion == UsageCompletion.Pending && _drains.TryBegin())
+            {
+                Interlocked.Exchange(ref _drainGranted, 1);
+                StartDrain();
+            }
+
+            if (!_drainStarted)
+            {
+                _inner.Dispose();
+                _readCts?.Dispose();
+            }
+
             if (_readBuffer is not null)
             {
                 ArrayPool<byte>.Shared.Return(_readBuffer);
@@ -135,24 +170,147 @@ internal sealed class UsageTapStream : Stream
         base.Dispose(disposing);
     }
 
-    public override async ValueTask DisposeAsync()
+    public override ValueTask DisposeAsync()
     {
-        await _inner.DisposeAsync();
         Dispose(true);
         GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
     }
 
     private async ValueTask<int> ReadInnerAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
+        if (_drains is null)
+        {
+            try
+            {
+                return await _inner.ReadAsync(buffer, cancellationToken);
+            }
+            catch (Exception ex) when ((ex is IOException or HttpRequestException) && !cancellationToken.IsCancellationRequested)
+            {
+                // A read failing because YARP cancelled it (the client left) is not the upstream's doing.
+                _meter.TryComplete(UsageCompletion.UpstreamCut);
+                throw;
+            }
+        }
+
+        _readCts ??= new CancellationTokenSource();
+        int read;
+        var registration = cancellationToken.UnsafeRegister(static state => ((UsageTapStream)state!).OnCopyCancelled(), this);
         try
         {
-            return await _inner.ReadAsync(buffer, cancellationToken);
+            read = await _inner.ReadAsync(buffer, _readCts.Token);
         }
-        catch (Exception ex) when ((ex is IOException or HttpRequestException) && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when ((ex is IOException or HttpRequestException) && !cancellationToken.IsCancellationRequested && !_readCts.IsCancellationRequested)
         {
-            // A read failing because YARP cancelled it (the client left) is not the upstream's doing.
             _meter.TryComplete(UsageCompletion.UpstreamCut);
             throw;
+        }
+        catch (Exception) when (Volatile.Read(ref _drainGranted) == 1)
+        {
+            // The upstream failed (or the drain's time ran out) while the client was gone: nothing
+            // more to drain, and no second drain when YARP disposes the stream.
+            _cutByUs = true;
+            _drains.End(reachedEnd: false);
+            Interlocked.Exchange(ref _drainGranted, 0);
+            throw;
+        }
+        finally
+        {
+            registration.Dispose();
+        }
+
+        if (Volatile.Read(ref _drainGranted) == 1)
+        {
+            // The client left while this read ran. What it brought is the drain's first chunk; the
+            // rest is read in the background, and YARP is told the copy was cancelled.
+            if (!buffer.IsEmpty)
+            {
+                if (read == 0)
+                {
+                    End();
+                }
+                else
+                {
+                    _sse?.Feed(buffer.Span[..read], kept: null);
+                    _json?.Feed(buffer.Span[..read]);
+                }
+            }
+
+            StartDrain();
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        return read;
+    }
+
+    private void OnCopyCancelled()
+    {
+        // YARP gave up on the copy while an upstream read was running: because the client left (read
+        // on, when a drain slot is free, until the drain's time bound), or because the upstream
+        // stalled past the activity timeout (stop now).
+        if (_clientAborted.IsCancellationRequested && _meter.Completion == UsageCompletion.Pending && _drains!.TryBegin())
+        {
+            Interlocked.Exchange(ref _drainGranted, 1);
+            _readCts!.CancelAfter(_drains.Options.MaxTime);
+        }
+        else
+        {
+            _cutByUs = true;
+            _readCts!.Cancel();
+        }
+    }
+
+    private void StartDrain()
+    {
+        _drainStarted = true;
+        _meter.TryComplete(UsageCompletion.ClientDisconnected);
+        if (_readCts is null)
+        {
+            _readCts = new CancellationTokenSource(_drains!.Options.MaxTime);
+        }
+        else if (!_readCts.IsCancellationRequested)
+        {
+            _readCts.CancelAfter(_drains!.Options.MaxTime);
+        }
+
+        _meter.BeginDrain(Task.Run(DrainAsync, CancellationToken.None));
+    }
+
+    private async Task DrainAsync()
+    {
+        var reachedEnd = _ended;
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
+        try
+        {
+            var left = _drains!.Options.MaxBytes;
+            while (!reachedEnd && left > 0)
+            {
+                var read = await _inner.ReadAsync(buffer.AsMemory(0, ReadSize), _readCts!.Token);
+                if (read == 0)
+                {
+                    End();
+                    reachedEnd = true;
+                    break;
+                }
+
+                left -= read;
+                _sse?.Feed(buffer.AsSpan(0, read), kept: null);
+                _json?.Feed(buffer.AsSpan(0, read));
+            }
+        }
+#pragma warning disable CA1031 // past the time bound or the upstream failed: the settlement charges an estimate
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            reachedEnd = false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            _drains!.End(reachedEnd);
+            await _inner.DisposeAsync();
+            _innerContent?.Dispose();
+            _readCts!.Dispose();
         }
     }
 

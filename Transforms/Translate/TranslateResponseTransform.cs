@@ -6,6 +6,7 @@ using LlmGateway.Providers.Errors;
 using LlmGateway.Transforms.Abstractions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
@@ -84,9 +85,19 @@ public sealed partial class TranslateResponseTransform : ResponseTransform
         }
 
         byte[] translated;
+
+        // A metered answer is read on when the client leaves while it is awaited (within the drain bounds).
+        using var read = new CancellationTokenSource();
+        using (var drain = new StreamDrain(meter is null ? null : http.RequestServices?.GetService<UsageDrains>(), read, aborted))
         try
         {
-            var body = await ReadCappedAsync(upstream.Content, aborted);
+            var body = await ReadCappedAsync(upstream.Content, read.Token);
+            if (drain.Granted)
+            {
+                drain.ReachedEnd();
+                meter!.TryComplete(UsageCompletion.ClientDisconnected);
+            }
+
             var decoded = state.Upstream.DecodeResponse(body);
             if (meter is not null)
             {
@@ -123,7 +134,11 @@ public sealed partial class TranslateResponseTransform : ResponseTransform
         var encoder = state.Client.CreateStreamEncoder(state.Request, state.Framing);
         var writer = response.BodyWriter;
         var events = new List<StreamEvent>(8);
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+
+        // Upstream reads are not tied to the client: when it leaves, a metered stream is read on
+        // (decoded, not written) to the provider's usage, within the drain bounds.
+        using var read = new CancellationTokenSource();
+        var drain = new StreamDrain(meter is null ? null : http.RequestServices?.GetService<UsageDrains>(), read, http.RequestAborted);
         try
         {
             await using var body = await upstream.Content.ReadAsStreamAsync(http.RequestAborted);
@@ -131,15 +146,41 @@ public sealed partial class TranslateResponseTransform : ResponseTransform
             // The decoder runs inside the parser's callback on the pooled event bytes: no copy per event.
             var parser = SseParser.Create(body, (type, data) =>
             {
+                drain.Count(data.Length);
                 decoder.Decode(type == SseParser.EventTypeDefault ? null : type, data, events);
                 return true;
             });
-            stall.CancelAfter(idle);
-            await foreach (var unused in parser.EnumerateAsync(stall.Token))
+            read.CancelAfter(idle);
+            await foreach (var unused in parser.EnumerateAsync(read.Token))
             {
-                stall.CancelAfter(idle);
+                if (drain.Granted)
+                {
+                    meter!.TryComplete(UsageCompletion.ClientDisconnected);
+                    if (Meter(events, meter))
+                    {
+                        drain.ReachedEnd();
+                        return;
+                    }
+
+                    if (drain.OverBytes)
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                drain.ResetIdle(idle);
                 var finished = Encode(encoder, events, writer, meter);
-                await writer.FlushAsync(http.RequestAborted);
+                try
+                {
+                    await writer.FlushAsync(http.RequestAborted);
+                }
+                catch (OperationCanceledException) when (drain.Granted)
+                {
+                    continue;
+                }
+
                 meter?.ReportOutput();
                 if (finished)
                 {
@@ -149,14 +190,23 @@ public sealed partial class TranslateResponseTransform : ResponseTransform
             }
 
             decoder.Complete(events);
+            if (drain.Granted)
+            {
+                meter!.TryComplete(UsageCompletion.ClientDisconnected);
+                Meter(events, meter);
+                drain.ReachedEnd();
+                return;
+            }
+
             if (events.Exists(e => e is ErrorEvent))
             {
                 // The decoder saw the stream end without its end marker: cut by the upstream.
                 meter?.TryComplete(UsageCompletion.UpstreamCut);
             }
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (http.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException or HttpRequestException)
         {
+            // The client left (and no drain ran, or it stopped at its bounds or on an upstream failure).
             meter?.TryComplete(UsageCompletion.ClientDisconnected);
             return;
         }
@@ -168,13 +218,31 @@ public sealed partial class TranslateResponseTransform : ResponseTransform
         catch (Exception ex) when (ex is IOException or HttpRequestException or JsonException or InvalidOperationException)
         {
             LogStreamFailed(_logger, state.Upstream.Protocol, ex);
-            meter?.TryComplete(http.RequestAborted.IsCancellationRequested ? UsageCompletion.ClientDisconnected : UsageCompletion.UpstreamCut);
+            meter?.TryComplete(UsageCompletion.UpstreamCut);
             events.Add(new ErrorEvent(502, "The upstream stream failed."));
+        }
+        finally
+        {
+            drain.Dispose();
         }
 
         Encode(encoder, events, writer, meter);
         meter?.TryComplete(UsageCompletion.Complete);
         await writer.FlushAsync(http.RequestAborted);
+    }
+
+    /// <summary>Reports the pending events to the meter only (the client is gone); true when the stream is finished.</summary>
+    private static bool Meter(List<StreamEvent> events, UsageMeterFeature meter)
+    {
+        var finished = false;
+        foreach (var streamEvent in events)
+        {
+            meter.ReportEvent(streamEvent);
+            finished |= streamEvent is MessageStopEvent or ErrorEvent;
+        }
+
+        events.Clear();
+        return finished;
     }
 
     /// <summary>Writes the pending events; true when the stream is finished (stop or error written).</summary>
