@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using LlmGateway.Keys;
 using LlmGateway.Providers.Pricing;
+using LlmGateway.RateLimits;
 using LlmGateway.Tests.Infrastructure;
 using LlmGateway.Transforms.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,8 @@ namespace LlmGateway.Tests.Budget;
 /// <summary>
 /// A gateway in Keys mode with the test ledger and price list, in front of one fake upstream.
 /// Per client protocol: a pass-through route (any model) and a translated route (model
-/// <c>tr-model</c>) to a provider of another protocol; both end with <c>{ "Budget": "Reserve" }</c>.
+/// <c>tr-model</c>) to a provider of another protocol; both end with <c>{ "Budget": "Reserve" }</c>
+/// unless the kit is started without it.
 /// </summary>
 internal sealed class BudgetTestKit : IAsyncDisposable
 {
@@ -44,7 +46,15 @@ internal sealed class BudgetTestKit : IAsyncDisposable
         _ => "openai",
     };
 
-    public static async Task<BudgetTestKit> StartAsync(TestPricingCatalog? pricing = null, params string[] args)
+    /// <summary>Starts the kit; <paramref name="args"/> are extra gateway arguments.</summary>
+    public static Task<BudgetTestKit> StartAsync(TestPricingCatalog? pricing = null, params string[] args)
+        => StartAsync(pricing, budgetTransform: true, args);
+
+    /// <summary>Starts the kit with the same routes, none of them with the <c>Budget</c> transform.</summary>
+    public static Task<BudgetTestKit> StartWithoutBudgetAsync(params string[] args)
+        => StartAsync(pricing: null, budgetTransform: false, args);
+
+    private static async Task<BudgetTestKit> StartAsync(TestPricingCatalog? pricing, bool budgetTransform, string[] args)
     {
         var upstream = await FakeUpstream.StartAsync();
         upstream.Handler = UsageUpstream.AnswerAsync;
@@ -63,10 +73,11 @@ internal sealed class BudgetTestKit : IAsyncDisposable
             ("gemini", "/v1beta/models/{**rest}", "Gemini"),
         })
         {
+            JsonNode[] budget = budgetTransform ? [new JsonObject { ["Budget"] = "Reserve" }] : [];
             config.Route(client + "-pass", "pass", path, headerMode: "Exists",
-                transforms: [new JsonObject { ["Sanitize"] = "Strict" }, new JsonObject { ["Budget"] = "Reserve" }]);
+                transforms: [new JsonObject { ["Sanitize"] = "Strict" }, .. budget]);
             config.Route(client + "-tr", "to-" + TranslatedTarget(client), path, headerMode: "ExactHeader", values: [TranslatedModel],
-                transforms: [new JsonObject { ["Sanitize"] = "Strict" }, new JsonObject { ["Translate"] = front }, new JsonObject { ["Budget"] = "Reserve" }]);
+                transforms: [new JsonObject { ["Sanitize"] = "Strict" }, new JsonObject { ["Translate"] = front }, .. budget.Select(b => b.DeepClone())]);
         }
 
         var gateway = await GatewayHost.StartWithServicesAsync(config.ToJson(), builder =>
@@ -79,10 +90,34 @@ internal sealed class BudgetTestKit : IAsyncDisposable
 
     /// <summary>Creates a gateway key allowed every model, drawing on <paramref name="budgetId"/>.</summary>
     public async Task<string> CreateKeyAsync(string? budgetId = SharedBudget, JsonObject? limits = null)
+        => (await CreateKeyWithIdAsync(budgetId, limits)).Secret;
+
+    /// <summary>As <see cref="CreateKeyAsync"/>, with the key's id.</summary>
+    public async Task<(string Id, string Secret)> CreateKeyWithIdAsync(string? budgetId = SharedBudget, JsonObject? limits = null)
     {
         var store = Gateway.Services.GetRequiredService<IGatewayKeyStore>();
         var created = await store.CreateAsync(new NewGatewayKey("app-" + Guid.NewGuid().ToString("N")[..8], ["*"], BudgetId: budgetId, Limits: limits), CancellationToken.None);
-        return created.Secret;
+        return (created.Key.Id, created.Secret);
+    }
+
+    /// <summary>The tokens-per-minute bucket of a key and limit (null before its first request).</summary>
+    public TokenBucket? TokenBucket(string keyId, int limit) => Gateway.Services.GetRequiredService<TokenBuckets>().Find(keyId, limit);
+
+    /// <summary>Waits (bounded attempts) until every tokens-per-minute charge of the key has been corrected.</summary>
+    public async Task<TokenBucket> WaitForTokenCorrectionsAsync(string keyId, int limit)
+    {
+        var bucket = TokenBucket(keyId, limit) ?? throw new InvalidOperationException($"Key {keyId} has no bucket of {limit} tokens per minute.");
+        for (var attempt = 0; bucket.OpenCharges > 0; attempt++)
+        {
+            if (attempt == 1000)
+            {
+                throw new TimeoutException($"{bucket.OpenCharges} tokens-per-minute charges of key {keyId} were never corrected.");
+            }
+
+            await Task.Delay(10);
+        }
+
+        return bucket;
     }
 
     /// <summary>A request of <paramref name="protocol"/> with the gateway key; OpenAI and Gemini bodies carry an output cap.</summary>

@@ -15,6 +15,7 @@ using LlmGateway.Store;
 using LlmGateway.Transforms.Abstractions;
 using LlmGateway.Transforms.Budget;
 using LlmGateway.Transforms.InjectKey;
+using LlmGateway.Transforms.Metering;
 using LlmGateway.Transforms.Sanitize;
 using LlmGateway.Transforms.Translate;
 using LlmGateway.Upstream;
@@ -108,13 +109,15 @@ public static class GatewayApp
             .AddTransformFactory<SanitizeTransformFactory>()
             .AddTransformFactory<TranslateTransformFactory>()
             .AddTransformFactory<InjectKeyTransformFactory>()
-            .AddTransformFactory<BudgetTransformFactory>();
+            .AddTransformFactory<BudgetTransformFactory>()
+            .AddTransforms<UsageMeterTransformProvider>();
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, GatewayForwarderHttpClientFactory>());
         services.AddSingleton<ProxyConfigReloadReporter>();
         services.AddSingleton<ModelCatalog>();
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         services.AddSingleton<GatewayKeyAuthenticator>();
         services.AddSingleton<KeyRateLimiters>();
+        services.AddSingleton<TokenBuckets>();
         services.AddSingleton(new UsageDrains(ReadDrainOptions(configuration)));
 
         services.AddHealthChecks().AddCheck<ProxyConfigHealthCheck>("proxy-config", tags: ["ready"]);

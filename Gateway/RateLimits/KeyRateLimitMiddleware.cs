@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using LlmGateway.Errors;
+using LlmGateway.Providers.Requests;
 using LlmGateway.Transforms.Abstractions;
 using LlmGateway.Transforms.Budget;
 
@@ -10,18 +11,24 @@ namespace LlmGateway.RateLimits;
 /// before anything is reserved or forwarded. Over a limit: 429 with <c>Retry-After</c> in the
 /// client's protocol. Concurrency permits are held until the response (stream included) is over.
 /// Tokens per minute are charged at admission with the request's estimate (input estimate plus
-/// its output cap), not corrected afterwards.
+/// its output cap); the request is metered (a <see cref="UsageMeterFeature"/>, shared with the
+/// budget) and the charge is corrected to the tokens it used once the response is over
+/// (<see cref="TokenCorrection"/>). Token counting is not charged tokens.
 /// </summary>
 internal sealed partial class KeyRateLimitMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly KeyRateLimiters _limiters;
+    private readonly TokenBuckets _tokens;
+    private readonly TimeProvider _time;
     private readonly ILogger<KeyRateLimitMiddleware> _logger;
 
-    public KeyRateLimitMiddleware(RequestDelegate next, KeyRateLimiters limiters, ILogger<KeyRateLimitMiddleware> logger)
+    public KeyRateLimitMiddleware(RequestDelegate next, KeyRateLimiters limiters, TokenBuckets tokens, TimeProvider time, ILogger<KeyRateLimitMiddleware> logger)
     {
         _next = next;
         _limiters = limiters;
+        _tokens = tokens;
+        _time = time;
         _logger = logger;
     }
 
@@ -42,7 +49,7 @@ internal sealed partial class KeyRateLimitMiddleware
                 concurrency = _limiters.Concurrency.AttemptAcquire((caller.KeyId, concurrent));
                 if (!concurrency.IsAcquired)
                 {
-                    await RejectAsync(context, llm, caller, concurrency, TimeSpan.FromSeconds(1), $"at most {concurrent} requests at once");
+                    await RejectAsync(context, llm, caller, RetryAfter(concurrency, TimeSpan.FromSeconds(1)), $"at most {concurrent} requests at once");
                     return;
                 }
             }
@@ -52,21 +59,32 @@ internal sealed partial class KeyRateLimitMiddleware
                 using var lease = _limiters.Requests.AttemptAcquire((caller.KeyId, rpm));
                 if (!lease.IsAcquired)
                 {
-                    await RejectAsync(context, llm, caller, lease, TimeSpan.FromSeconds(10), $"{rpm} requests per minute");
+                    await RejectAsync(context, llm, caller, RetryAfter(lease, TimeSpan.FromSeconds(10)), $"{rpm} requests per minute");
                     return;
                 }
             }
 
-            if (limits.TokensPerMinute is { } tpm)
+            if (limits.TokensPerMinute is { } tpm && !IsTokenCount(context))
             {
                 // A request larger than the whole minute's allowance is admitted against a full bucket.
-                var tokens = (int)Math.Min(AdmissionEstimate.Tokens(llm), tpm);
-                using var lease = _limiters.Tokens.AttemptAcquire((caller.KeyId, tpm), tokens);
-                if (!lease.IsAcquired)
+                var tokens = Math.Min(AdmissionEstimate.Tokens(llm), tpm);
+                var bucket = _tokens.TryAcquire(caller.KeyId, tpm, tokens, out var retryAfter);
+                if (bucket is null)
                 {
-                    await RejectAsync(context, llm, caller, lease, TimeSpan.FromSeconds(Math.Ceiling(60.0 * tokens / tpm)), $"{tpm} tokens per minute");
+                    await RejectAsync(context, llm, caller, retryAfter, $"{tpm} tokens per minute");
                     return;
                 }
+
+                var meter = context.Features.Get<UsageMeterFeature>();
+                if (meter is null)
+                {
+                    meter = new UsageMeterFeature(_time);
+                    context.Features.Set(meter);
+                }
+
+                // Registered before anything can answer, so every admitted charge is corrected exactly once.
+                var charge = new TokenCharge(caller.KeyId, bucket, tokens, AdmissionEstimate.InputTokens(llm.Body.Span));
+                context.Response.OnCompleted(() => TokenCorrection.RunAsync(context, charge, meter, _logger));
             }
 
             await _next(context);
@@ -77,10 +95,15 @@ internal sealed partial class KeyRateLimitMiddleware
         }
     }
 
-    private async Task RejectAsync(HttpContext context, LlmRequestFeature llm, GatewayCallerFeature caller, RateLimitLease lease, TimeSpan fallback, string limit)
+    private static bool IsTokenCount(HttpContext context)
+        => LlmEndpoint.TryParse(context.Request.Path.Value ?? "/", out var endpoint) && endpoint.Operation == LlmOperation.CountTokens;
+
+    private static TimeSpan RetryAfter(RateLimitLease lease, TimeSpan fallback)
+        => lease.TryGetMetadata(MetadataName.RetryAfter, out var after) && after > TimeSpan.Zero ? after : fallback;
+
+    private async Task RejectAsync(HttpContext context, LlmRequestFeature llm, GatewayCallerFeature caller, TimeSpan retryAfter, string limit)
     {
-        var retry = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) && after > TimeSpan.Zero ? after : fallback;
-        var seconds = (int)Math.Clamp(Math.Ceiling(retry.TotalSeconds), 1, 3600);
+        var seconds = (int)Math.Clamp(Math.Ceiling(retryAfter.TotalSeconds), 1, 3600);
         LogLimited(_logger, caller.KeyId, limit, seconds);
         context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await GatewayErrorResponses.WriteAsync(context, llm.Protocol, 429,

@@ -24,9 +24,11 @@ public enum UsageCompletion
 /// <summary>
 /// What one request's answer used, as far as the gateway saw it: the provider's final usage,
 /// counters of what was streamed (for estimates when no usage arrives), the time of the first
-/// token, whether anything reached the client, and how the answer ended. Written by the
-/// translation response transform or the budget's usage tap (one of them per request, on the
-/// thread copying the body) and read once by the settlement after the response.
+/// token, whether anything reached the client, and how the answer ended. Set on a request by the
+/// tokens-per-minute limiter or the budget transform (one meter per request, shared); written by
+/// the translation response transform or the usage tap (one of them per request, on the thread
+/// copying the body) and read after the response by the budget's settlement and the
+/// tokens-per-minute correction.
 /// </summary>
 public sealed class UsageMeterFeature
 {

@@ -16,7 +16,9 @@ namespace LlmGateway.Transforms.Budget;
 /// Reserves the request's worst-case cost against every budget of the caller before it is
 /// forwarded, and registers the settlement that replaces the reservation with the actual cost
 /// once the response is over. Refuses (nothing forwarded) when the model is not priced (400),
-/// a budget has no room (402) or the ledger cannot be reached (503).
+/// a budget has no room (402) or the ledger cannot be reached (503). The answer is metered by
+/// the transforms every route gets (<see cref="Metering.UsageMeterTransformProvider"/>), which
+/// also ask OpenAI streams for their usage.
 /// </summary>
 public sealed partial class BudgetRequestTransform : RequestTransform
 {
@@ -56,7 +58,8 @@ public sealed partial class BudgetRequestTransform : RequestTransform
 
         var requestId = RequestIds.New();
         http.Response.Headers[RequestIdHeader] = requestId;
-        var meter = new UsageMeterFeature(_time);
+        // A tokens-per-minute limit may have started metering already: one meter per request.
+        var meter = http.Features.Get<UsageMeterFeature>() ?? new UsageMeterFeature(_time);
         var translation = http.Features.Get<TranslationFeature>();
         var model = http.Features.Get<InjectedKeyFeature>()?.UpstreamModel ?? llm.Model;
         if (_pricing is null || !_pricing.TryGetPrice(model, out var price))
@@ -117,51 +120,6 @@ public sealed partial class BudgetRequestTransform : RequestTransform
         http.Features.Set(meter);
         var ledger = _ledger!;
         http.Response.OnCompleted(() => BudgetSettlement.RunAsync(http, reservation, meter, ledger, _logger));
-
-        var upstreamProtocol = translation?.Upstream.Protocol ?? llm.Protocol;
-        if (translation is null && upstreamProtocol == LlmProtocol.OpenAIChat && llm.Stream)
-        {
-            await AskForStreamUsageAsync(context);
-        }
-    }
-
-    /// <summary>
-    /// OpenAI streams carry usage only when asked (<c>stream_options.include_usage</c>). The body
-    /// is changed to ask; when the client had not, the usage tap removes the extra chunk again.
-    /// </summary>
-    private static async Task AskForStreamUsageAsync(RequestTransformContext context)
-    {
-        var request = context.HttpContext.Request;
-        byte[] current;
-        if (request.Body is MemoryStream memory)
-        {
-            current = memory.ToArray();
-        }
-        else
-        {
-            using var copy = new MemoryStream();
-            await request.Body.CopyToAsync(copy, context.HttpContext.RequestAborted);
-            current = copy.ToArray();
-        }
-
-        var rewritten = RequestBodyScan.EnsureIncludeUsage(current, out var clientAsked);
-        var body = rewritten ?? current;
-        request.Body = new MemoryStream(body, writable: false);
-        if (rewritten is null)
-        {
-            return;
-        }
-
-        request.ContentLength = body.Length;
-        if (context.ProxyRequest.Content is { } content)
-        {
-            content.Headers.ContentLength = body.Length;
-        }
-
-        if (!clientAsked)
-        {
-            context.HttpContext.Features.Set(StripUsageChunkFeature.Instance);
-        }
     }
 
     private static async Task RejectAsync(HttpContext http, LlmProtocol protocol, int status, string code, string message)
@@ -182,10 +140,4 @@ public sealed partial class BudgetRequestTransform : RequestTransform
 
     [LoggerMessage(EventId = 132, Level = LogLevel.Error, Message = "Reserving for request {RequestId} failed; refused with 503.")]
     private static partial void LogLedgerFailed(ILogger logger, string requestId, Exception exception);
-}
-
-/// <summary>Marks a request whose upstream stream carries a usage chunk the client did not ask for.</summary>
-internal sealed class StripUsageChunkFeature
-{
-    public static StripUsageChunkFeature Instance { get; } = new();
 }

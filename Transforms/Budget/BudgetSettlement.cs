@@ -1,8 +1,8 @@
 using LlmGateway.Providers.Canonical;
 using LlmGateway.Transforms.Abstractions;
+using LlmGateway.Transforms.Metering;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace LlmGateway.Transforms.Budget;
 
@@ -40,24 +40,7 @@ internal static partial class BudgetSettlement
 
     internal static (UsageRecord Record, bool Release) Decide(HttpContext http, BudgetReservation reservation, UsageMeterFeature meter)
     {
-        var forwardError = http.Features.Get<IForwarderErrorFeature>()?.Error ?? ForwarderError.None;
-        var completion = meter.Completion;
-        if (completion == UsageCompletion.Pending)
-        {
-            var aborted = http.RequestAborted.IsCancellationRequested;
-            completion = forwardError switch
-            {
-                ForwarderError.ResponseBodyClient => UsageCompletion.ClientDisconnected,
-                ForwarderError.ResponseBodyDestination => UsageCompletion.UpstreamCut,
-
-                // YARP cancels the copy both when the client leaves and when the upstream stalls past its activity timeout.
-                ForwarderError.ResponseBodyCanceled => aborted ? UsageCompletion.ClientDisconnected : UsageCompletion.UpstreamCut,
-                _ when aborted => UsageCompletion.ClientDisconnected,
-                ForwarderError.None when meter.UpstreamStatus is > 0 and < 400 => UsageCompletion.Complete,
-                _ => UsageCompletion.Error,
-            };
-        }
-
+        var completion = MeteredOutcome.Completion(http, meter);
         var status = completion switch
         {
             UsageCompletion.ClientDisconnected => "client_disconnected",
@@ -82,10 +65,8 @@ internal static partial class BudgetSettlement
             At = reservation.At,
         };
 
-        // Nothing usable came back and nothing reached the client: the upstream failed (an error
-        // status, or YARP could not forward). The provider charges nothing for that; neither do we.
-        var upstreamFailed = meter.UpstreamStatus == 0 || meter.UpstreamStatus >= 400;
-        if (meter.Usage is null && upstreamFailed && !meter.OutputStarted && completion != UsageCompletion.ClientDisconnected)
+        // The upstream failed before any output (see MeteredOutcome): nothing to charge.
+        if (MeteredOutcome.FailedBeforeOutput(meter, completion))
         {
             return (record with { Status = "error" }, true);
         }

@@ -62,8 +62,7 @@ public sealed class BudgetTransformFactory : ITransformFactory
             _services.GetService<IBudgetLedger>(), _services.GetService<IPricingCatalog>(),
             _services.GetService<TimeProvider>() ?? TimeProvider.System, _loggers.CreateLogger<BudgetRequestTransform>()));
 
-        // After translation's response transform, which meters translated answers itself.
-        context.ResponseTransforms.Add(new BudgetResponseTransform());
+        // The answer is metered by UsageMeterTransformProvider, which every route gets.
         return true;
     }
 

@@ -1,19 +1,24 @@
 using LlmGateway.Providers.Codecs;
 using LlmGateway.Transforms.Abstractions;
-using Microsoft.AspNetCore.Http;
+using LlmGateway.Transforms.Budget;
 using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy.Transforms;
 
-namespace LlmGateway.Transforms.Budget;
+namespace LlmGateway.Transforms.Metering;
 
 /// <summary>
-/// Meters the answer of a budgeted request. Translated answers are metered by the translation
-/// transform as it writes them; a pass-through answer gets a usage tap: its content is replaced by
-/// one that hands YARP's copy loop the same bytes while reading usage on the side (SSE through the
-/// upstream protocol's stream decoder, JSON buffered up to a cap and decoded at its end).
+/// Meters the answer of a request that carries a <see cref="UsageMeterFeature"/> (a budgeted
+/// request, or one charged to a tokens-per-minute limit); does nothing for any other. Translated
+/// answers are metered by the translation transform as it writes them; a pass-through answer gets
+/// a usage tap: its content is replaced by one that hands YARP's copy loop the same bytes while
+/// reading usage on the side (SSE through the upstream protocol's stream decoder, JSON buffered up
+/// to a cap and decoded at its end). Added to every route by <see cref="UsageMeterTransformProvider"/>.
 /// </summary>
-public sealed class BudgetResponseTransform : ResponseTransform
+public sealed class UsageMeterResponseTransform : ResponseTransform
 {
+    /// <summary>The one instance (the transform holds no state).</summary>
+    public static UsageMeterResponseTransform Instance { get; } = new();
+
     /// <inheritdoc />
     public override ValueTask ApplyAsync(ResponseTransformContext context)
     {
