@@ -28,6 +28,7 @@ public sealed class UnexpectedFailureTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.InternalServerError));
         Assert.That(text, Does.Not.Contain("secret-internal-detail"));
+        Assert.That(response.Headers.GetValues("x-request-id").Single(), Does.Match("^req_[0-9A-Za-z]{22}$"), "the id survives the exception handler");
         switch (protocol)
         {
             case "anthropic":

@@ -140,7 +140,7 @@ internal sealed class BudgetTestKit : IAsyncDisposable
         return await Gateway.Client.SendAsync(request, option);
     }
 
-    public static string RequestId(HttpResponseMessage response) => response.Headers.GetValues("X-Gateway-Request-Id").Single();
+    public static string RequestId(HttpResponseMessage response) => response.Headers.GetValues("x-request-id").Single();
 
     public async ValueTask DisposeAsync()
     {

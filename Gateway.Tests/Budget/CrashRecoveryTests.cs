@@ -69,7 +69,7 @@ public sealed class CrashRecoveryTests
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", created["key"]!.GetValue<string>());
                 var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
                 Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-                requestIds.Add(response.Headers.GetValues("X-Gateway-Request-Id").Single());
+                requestIds.Add(response.Headers.GetValues("x-request-id").Single());
                 open.Add(response);
             }
 

@@ -131,52 +131,55 @@ public sealed class UsageDrainTests
     public async Task Drain_ClientLeavesWhileABufferedAnswerIsAwaited_SettledWithTheProviderUsage(string protocol, bool translated)
     {
         var upstreamProtocol = translated ? BudgetTestKit.TranslatedTarget(protocol) : protocol;
-        var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _kit.Upstream.Handler = async context =>
-        {
-            context.Response.ContentType = "application/json";
-            var json = upstreamProtocol switch { "openai" => UsageUpstream.OpenAIJson, "anthropic" => UsageUpstream.AnthropicJson, _ => UsageUpstream.GeminiJson };
+        UsageRecord? record = null;
 
-            // Half the answer (pass-through: headers and a first chunk reach the gateway), then a pause.
-            await context.Response.WriteAsync(json[..(json.Length / 2)]);
-            await context.Response.Body.FlushAsync();
-            arrived.TrySetResult();
-            await resume.Task;
-            await context.Response.WriteAsync(json[(json.Length / 2)..]);
-        };
+        // A translated client that leaves before the gateway has the upstream's headers cancels the
+        // upstream call itself (nothing to drain yet: an estimate). The client cannot see when the
+        // gateway has them, so a few attempts, each leaving a little later.
+        for (var attempt = 0; attempt < 4 && record is null; attempt++)
+        {
+            var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _kit.Upstream.Handler = async context =>
+            {
+                context.Response.ContentType = "application/json";
+                var json = upstreamProtocol switch { "openai" => UsageUpstream.OpenAIJson, "anthropic" => UsageUpstream.AnthropicJson, _ => UsageUpstream.GeminiJson };
 
-        using var request = BudgetTestKit.Request(protocol, translated ? BudgetTestKit.TranslatedModel : BudgetTestKit.PassModel, stream: false, _key);
-        using var cancel = new CancellationTokenSource();
-        var recordsBefore = _kit.Ledger.Records().Count;
-        var sending = _kit.Gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
-        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        string? requestId = null;
-        if (!translated)
-        {
-            // Pass-through answers start at once: the client has the headers (and the request id).
-            using var response = await sending;
-            requestId = BudgetTestKit.RequestId(response);
-        }
-        else
-        {
-            await cancel.CancelAsync();
-            Assert.That(async () => await sending, Throws.InstanceOf<OperationCanceledException>());
-        }
+                // Half the answer (pass-through: headers and a first chunk reach the gateway), then a pause.
+                await context.Response.WriteAsync(json[..(json.Length / 2)]);
+                await context.Response.Body.FlushAsync();
+                arrived.TrySetResult();
+                await resume.Task;
+                await context.Response.WriteAsync(json[(json.Length / 2)..]);
+            };
 
-        await WaitForAsync(() => _drains.Active == 1, "the gateway took a drain slot when the client left");
-        resume.SetResult();
-        UsageRecord record;
-        if (requestId is null)
-        {
+            using var request = BudgetTestKit.Request(protocol, translated ? BudgetTestKit.TranslatedModel : BudgetTestKit.PassModel, stream: false, _key);
+            using var cancel = new CancellationTokenSource();
+            var recordsBefore = _kit.Ledger.Records().Count;
+            var sending = _kit.Gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+            await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            string? requestId = null;
+            if (!translated)
+            {
+                // Pass-through answers start at once: the client has the headers (and the request id).
+                using var response = await sending;
+                requestId = BudgetTestKit.RequestId(response);
+            }
+            else
+            {
+                await Task.Delay(50 + (attempt * 250));
+                await cancel.CancelAsync();
+                Assert.That(async () => await sending, Throws.InstanceOf<OperationCanceledException>());
+            }
+
+            var drained = await EventuallyAsync(() => _drains.Active == 1, TimeSpan.FromSeconds(3));
+            resume.TrySetResult();
             await _kit.Ledger.WaitForCountAsync(recordsBefore + 1);
-            record = _kit.Ledger.Records()[recordsBefore].Record;
-        }
-        else
-        {
-            (record, _) = await _kit.Ledger.WaitForAsync(requestId);
+            var written = requestId is null ? _kit.Ledger.Records()[recordsBefore].Record : (await _kit.Ledger.WaitForAsync(requestId)).Record;
+            record = drained || !translated ? written : null;
         }
 
+        Assert.That(record, Is.Not.Null, "a drain ran in one of the attempts");
         var expected = UsageUpstream.Expected(upstreamProtocol);
         Assert.Multiple(() =>
         {
@@ -306,6 +309,17 @@ public sealed class UsageDrainTests
         }
 
         return requestId;
+    }
+
+    private static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan within)
+    {
+        var until = DateTime.UtcNow + within;
+        while (!condition() && DateTime.UtcNow < until)
+        {
+            await Task.Delay(10);
+        }
+
+        return condition();
     }
 
     private static async Task WaitForAsync(Func<bool> condition, string what)

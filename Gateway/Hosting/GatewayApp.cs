@@ -1,6 +1,7 @@
 using LlmGateway.Admin;
 using LlmGateway.Auth;
 using LlmGateway.Budgets;
+using LlmGateway.Diagnostics;
 using LlmGateway.Errors;
 using LlmGateway.Health;
 using LlmGateway.Keys;
@@ -135,9 +136,15 @@ public static class GatewayApp
     private static void ConfigurePipeline(WebApplication app)
     {
         // An unexpected failure still answers in the client's protocol (and never with exception text).
+        app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            ExceptionHandler = context => GatewayErrorResponses.WriteAsync(context, GatewayErrorCode.Internal, "The gateway failed to handle the request."),
+            ExceptionHandler = context =>
+            {
+                // The handler starts from a cleared response: the request id goes back on.
+                RequestIdMiddleware.Stamp(context);
+                return GatewayErrorResponses.WriteAsync(context, GatewayErrorCode.Internal, "The gateway failed to handle the request.");
+            },
             SuppressDiagnosticsCallback = _ => false,
         });
         app.UseMiddleware<ClientAuthMiddleware>();

@@ -22,9 +22,6 @@ namespace LlmGateway.Transforms.Budget;
 /// </summary>
 public sealed partial class BudgetRequestTransform : RequestTransform
 {
-    /// <summary>The response header carrying the gateway's request id.</summary>
-    public const string RequestIdHeader = "X-Gateway-Request-Id";
-
     private readonly IBudgetLedger? _ledger;
     private readonly IPricingCatalog? _pricing;
     private readonly TimeProvider _time;
@@ -56,8 +53,7 @@ public sealed partial class BudgetRequestTransform : RequestTransform
             return; // providers do not charge for counting tokens
         }
 
-        var requestId = RequestIds.New();
-        http.Response.Headers[RequestIdHeader] = requestId;
+        var requestId = http.Features.Get<RequestIdFeature>()?.Id ?? RequestIds.New();
         // A tokens-per-minute limit may have started metering already: one meter per request.
         var meter = http.Features.Get<UsageMeterFeature>() ?? new UsageMeterFeature(_time);
         var translation = http.Features.Get<TranslationFeature>();
