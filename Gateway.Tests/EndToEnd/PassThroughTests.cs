@@ -53,7 +53,8 @@ public sealed class PassThroughTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo(answer));
-        Assert.That(response.Headers.GetValues("x-request-id"), Is.EqualTo(new[] { "req-42" }));
+        Assert.That(response.Headers.GetValues("x-upstream-request-id"), Is.EqualTo(new[] { "req-42" }), "the provider's id, renamed");
+        Assert.That(response.Headers.GetValues("x-request-id").Single(), Does.StartWith("req_"), "the gateway's id only");
         Assert.That(_upstream.Received, Has.Count.EqualTo(1));
         var received = _upstream.Received.Single();
         Assert.Multiple(() =>

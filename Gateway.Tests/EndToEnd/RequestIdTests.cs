@@ -1,5 +1,6 @@
 using System.Net;
 using LlmGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using NUnit.Framework;
 
 namespace LlmGateway.Tests.EndToEnd;
@@ -42,8 +43,33 @@ public sealed class RequestIdTests
         });
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task RequestId_UpstreamSendsItsOwn_ClientGetsOursAndTheirsRenamed(bool translated)
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Handler = async context =>
+        {
+            context.Response.Headers["x-request-id"] = "provider-7";
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(translated ? Budget.UsageUpstream.AnthropicJson : Budget.UsageUpstream.OpenAIJson);
+        };
+        var config = new TestConfig()
+            .Cluster("up", upstream.Address, provider: translated ? "anthropic" : null)
+            .Route("chat", "up", "/v1/chat/completions", transforms: translated ? [new System.Text.Json.Nodes.JsonObject { ["Translate"] = "OpenAIChat" }] : null);
+        await using var gateway = await GatewayHost.StartAsync(config.ToJson());
+        using var response = await gateway.Client.SendAsync(ProtocolRequests.Create("openai", "claude-sonnet-4"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(response.Headers.GetValues("x-request-id").Single(), Does.StartWith("req_"));
+            Assert.That(response.Headers.GetValues("x-upstream-request-id").Single(), Is.EqualTo("provider-7"));
+        });
+    }
+
     [Test]
-    public async Task RequestId_ClientSendsItsOwn_IgnoredAndNotForwarded()
+    public async Task RequestId_ClientSendsItsOwn_AnswerCarriesTheGatewayIdOnly()
     {
         using var request = ProtocolRequests.Create("anthropic", "claude-sonnet-4");
         request.Headers.Add("x-request-id", "client-chosen");

@@ -111,7 +111,8 @@ public static class GatewayApp
             .AddTransformFactory<TranslateTransformFactory>()
             .AddTransformFactory<InjectKeyTransformFactory>()
             .AddTransformFactory<BudgetTransformFactory>()
-            .AddTransforms<UsageMeterTransformProvider>();
+            .AddTransforms<UsageMeterTransformProvider>()
+            .AddTransforms<RequestIdResponseTransform>();
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, GatewayForwarderHttpClientFactory>());
         services.AddSingleton<ProxyConfigReloadReporter>();
         services.AddSingleton<ModelCatalog>();
