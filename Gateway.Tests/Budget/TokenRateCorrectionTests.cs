@@ -211,17 +211,21 @@ public sealed class TokenRateCorrectionTests
     }
 
     [Test]
-    public async Task OpenAIStream_KeyWithoutTokenLimitOnRouteWithoutBudget_NotMeteredAndBodyUntouched()
+    public async Task OpenAIStream_KeyWithoutTokenLimitOnRouteWithoutBudget_UpstreamAskedForUsageAndClientGetsNoUsageChunk()
     {
+        // Every LLM request is metered (telemetry counts its tokens): the upstream is asked for the
+        // usage chunk, and the client, which did not ask, gets the stream it would have got.
         var key = await _plain.CreateKeyAsync(budgetId: null, new JsonObject { ["requestsPerMinute"] = 100 });
         var body = Body(BudgetTestKit.PassModel, stream: true, maxTokens: 10);
 
         using var response = await _plain.SendAsync("openai", BudgetTestKit.PassModel, stream: true, key, body);
         var text = await response.Content.ReadAsStringAsync();
 
+        var upstreamBody = JsonNode.Parse(_plain.Upstream.Received.Single().Body)!;
         Assert.Multiple(() =>
         {
-            Assert.That(Encoding.UTF8.GetString(_plain.Upstream.Received.Single().Body), Is.EqualTo(body));
+            Assert.That(upstreamBody["stream_options"]?["include_usage"]?.GetValue<bool>(), Is.True);
+            Assert.That(upstreamBody["max_tokens"]?.GetValue<int>(), Is.EqualTo(10));
             Assert.That(text, Is.EqualTo(string.Concat(UsageUpstream.OpenAIEvents(withUsage: false))));
         });
     }

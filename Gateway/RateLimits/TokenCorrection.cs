@@ -43,15 +43,7 @@ internal static partial class TokenCorrection
 
     /// <summary>The tokens a finished request counts against its key's tokens-per-minute limit.</summary>
     internal static long UsedTokens(HttpContext http, UsageMeterFeature meter, int inputEstimate)
-    {
-        if (MeteredOutcome.FailedBeforeOutput(meter, MeteredOutcome.Completion(http, meter)))
-        {
-            return 0;
-        }
-
-        var usage = meter.FinalUsage(inputEstimate, out _);
-        return (long)usage.InputTokens + usage.OutputTokens;
-    }
+        => MeteredOutcome.ChargedUsage(http, meter, inputEstimate, out _, out _) is { } usage ? (long)usage.InputTokens + usage.OutputTokens : 0;
 
     [LoggerMessage(EventId = 36, Level = LogLevel.Debug, Message = "Key {KeyId}: {Charged} tokens charged at admission, {Used} used; tokens per minute corrected by {Delta}.")]
     private static partial void LogCorrected(ILogger logger, string keyId, long charged, long used, long delta);

@@ -12,19 +12,23 @@ namespace LlmGateway.Routing;
 /// <summary>
 /// Runs before routing: reads an LLM request's body once (pooled, capped), finds the model
 /// (body <c>model</c>, or the Gemini path) and the stream flag, and sets
-/// <see cref="GatewayHeaders.Model"/> for the routes in yarp.json to match on. Rejected
-/// requests are answered here, in the client's protocol, and never forwarded.
+/// <see cref="GatewayHeaders.Model"/> for the routes in yarp.json to match on. Every LLM request
+/// but token counting gets its <see cref="UsageMeterFeature"/> here, so its clock starts as it
+/// arrives and its tokens are known to telemetry, budgeted or not. Rejected requests are answered
+/// here, in the client's protocol, and never forwarded.
 /// </summary>
 internal sealed partial class ModelExtractionMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly IOptionsMonitor<GatewayOptions> _options;
+    private readonly TimeProvider _time;
     private readonly ILogger<ModelExtractionMiddleware> _logger;
 
-    public ModelExtractionMiddleware(RequestDelegate next, IOptionsMonitor<GatewayOptions> options, ILogger<ModelExtractionMiddleware> logger)
+    public ModelExtractionMiddleware(RequestDelegate next, IOptionsMonitor<GatewayOptions> options, TimeProvider time, ILogger<ModelExtractionMiddleware> logger)
     {
         _next = next;
         _options = options;
+        _time = time;
         _logger = logger;
     }
 
@@ -73,6 +77,12 @@ internal sealed partial class ModelExtractionMiddleware
 
         var stream = endpoint.PathModel is null ? envelope.Stream : endpoint.PathStream;
         context.Features.Set(new LlmRequestFeature(endpoint.Protocol, model, stream, body.Memory) { MaxOutputTokens = envelope.MaxOutputTokens });
+        if (endpoint.Operation != LlmOperation.CountTokens)
+        {
+            // Providers do not charge for counting tokens, and its answer is not a generation.
+            context.Features.Set(new UsageMeterFeature(_time));
+        }
+
         request.Headers[GatewayHeaders.Model] = model;
         request.Body = body.CreateReadStream();
         request.ContentLength = body.Memory.Length;

@@ -2,33 +2,14 @@ using LlmGateway.Providers.Canonical;
 
 namespace LlmGateway.Transforms.Abstractions;
 
-/// <summary>How a metered response ended.</summary>
-public enum UsageCompletion
-{
-    /// <summary>Not known yet (the response is still running, or nobody reported the end).</summary>
-    Pending,
-
-    /// <summary>The upstream answer was read to its end.</summary>
-    Complete,
-
-    /// <summary>The client went away before the answer was complete.</summary>
-    ClientDisconnected,
-
-    /// <summary>The upstream stopped (connection cut, stall, stream without its end) before the answer was complete.</summary>
-    UpstreamCut,
-
-    /// <summary>The upstream reported an error.</summary>
-    Error,
-}
-
 /// <summary>
 /// What one request's answer used, as far as the gateway saw it: the provider's final usage,
 /// counters of what was streamed (for estimates when no usage arrives), the time of the first
-/// token, whether anything reached the client, and how the answer ended. Set on a request by the
-/// tokens-per-minute limiter or the budget transform (one meter per request, shared); written by
-/// the translation response transform or the usage tap (one of them per request, on the thread
-/// copying the body) and read after the response by the budget's settlement and the
-/// tokens-per-minute correction.
+/// token, the model and finish reason the provider reported, whether anything reached the client,
+/// and how the answer ended. Set on every LLM request but token counting by model extraction, as
+/// the request arrives (one meter per request, shared); written by the translation response
+/// transform or the usage tap (one of them per request, on the thread copying the body) and read
+/// after the response by the budget's settlement, the tokens-per-minute correction and telemetry.
 /// </summary>
 public sealed class UsageMeterFeature
 {
@@ -40,6 +21,7 @@ public sealed class UsageMeterFeature
     private long _events;
     private int _upstreamStatus;
     private int _outputStarted;
+    private long _ended;
     private Task? _drain;
 
     /// <summary>Creates a meter whose clock starts now.</summary>
@@ -55,6 +37,12 @@ public sealed class UsageMeterFeature
 
     /// <summary>Input usage the provider reported up front (Anthropic <c>message_start</c>), for estimates.</summary>
     public TokenUsage? StartUsage { get; private set; }
+
+    /// <summary>The model the provider said answered (stream start, or the buffered answer); null when none said.</summary>
+    public string? ResponseModel { get; private set; }
+
+    /// <summary>Why generation stopped, as the provider put it (its raw value when known); null when not reported.</summary>
+    public string? FinishReason { get; private set; }
 
     /// <summary>The upstream's HTTP status; 0 when no upstream answer arrived.</summary>
     public int UpstreamStatus
@@ -87,6 +75,17 @@ public sealed class UsageMeterFeature
 
     /// <summary>Time since the meter was created.</summary>
     public TimeSpan Elapsed => _time.GetElapsedTime(_started);
+
+    /// <summary>
+    /// Marks the end of the request (the first call wins) and returns the time from the meter's
+    /// creation to it, so everyone who reports the request (the usage record, telemetry) gives it
+    /// the same duration.
+    /// </summary>
+    public TimeSpan MarkEnded()
+    {
+        Interlocked.CompareExchange(ref _ended, _time.GetTimestamp(), 0);
+        return _time.GetElapsedTime(_started, Interlocked.Read(ref _ended));
+    }
 
     /// <summary>
     /// Completes when a drain of the upstream after the client left is over (at once when there is
@@ -126,14 +125,33 @@ public sealed class UsageMeterFeature
         }
     }
 
-    /// <summary>Records one canonical event: output counters, first-token time, usage.</summary>
+    /// <summary>Records what a buffered answer says about itself: the model that answered and why it stopped.</summary>
+    public void ReportResponse(string? model, StopReason? stopReason, string? rawStopReason)
+    {
+        if (!string.IsNullOrEmpty(model))
+        {
+            ResponseModel = model;
+        }
+
+        if ((rawStopReason ?? FinishReasons.Name(stopReason)) is { } reason)
+        {
+            FinishReason = reason;
+        }
+    }
+
+    /// <summary>Records one canonical event: output counters, first-token time, usage, model and stop reason.</summary>
     public void ReportEvent(StreamEvent streamEvent)
     {
         Interlocked.Increment(ref _events);
         switch (streamEvent)
         {
-            case MessageStartEvent { Usage: { } start }:
-                StartUsage = start;
+            case MessageStartEvent start:
+                StartUsage = start.Usage ?? StartUsage;
+                if (start.Model.Length > 0)
+                {
+                    ResponseModel = start.Model;
+                }
+
                 break;
             case TextDeltaEvent text:
                 Generated(text.Text.Length);
@@ -147,8 +165,9 @@ public sealed class UsageMeterFeature
             case BlockStartEvent { Block: ToolCallPart call }:
                 Generated(call.Name.Length);
                 break;
-            case MessageDeltaEvent { Usage: { } usage }:
-                ReportUsage(usage);
+            case MessageDeltaEvent delta:
+                ReportUsage(delta.Usage);
+                FinishReason = delta.RawStopReason ?? FinishReasons.Name(delta.StopReason) ?? FinishReason;
                 break;
             case ErrorEvent:
                 TryComplete(UsageCompletion.Error);

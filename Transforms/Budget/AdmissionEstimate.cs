@@ -9,7 +9,10 @@ public static class AdmissionEstimate
     /// Input tokens, conservatively: one per three bytes of the whole body (keys and punctuation
     /// included), so the estimate is not below what the provider will count for text.
     /// </summary>
-    public static int InputTokens(ReadOnlySpan<byte> body) => (int)Math.Max(1, (body.Length + 2L) / 3);
+    public static int InputTokens(ReadOnlySpan<byte> body) => InputTokens(body.Length);
+
+    /// <summary>As <see cref="InputTokens(ReadOnlySpan{byte})"/>, from the body's length alone.</summary>
+    public static int InputTokens(int bodyLength) => (int)Math.Max(1, (bodyLength + 2L) / 3);
 
     /// <summary>
     /// Input estimate plus the output cap when the request sets one: what a tokens-per-minute limit

@@ -4,7 +4,7 @@ using LlmGateway.Providers.Errors;
 using LlmGateway.Providers.Pricing;
 using LlmGateway.Providers.Requests;
 using LlmGateway.Transforms.Abstractions;
-using LlmGateway.Transforms.InjectKey;
+using LlmGateway.Transforms.Metering;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Model;
@@ -54,12 +54,13 @@ public sealed partial class BudgetRequestTransform : RequestTransform
         }
 
         var requestId = http.Features.Get<RequestIdFeature>()?.Id ?? RequestIds.New();
-        // A tokens-per-minute limit may have started metering already: one meter per request.
+        // Model extraction meters every LLM request from its arrival: one meter per request.
         var meter = http.Features.Get<UsageMeterFeature>() ?? new UsageMeterFeature(_time);
         var translation = http.Features.Get<TranslationFeature>();
-        var model = http.Features.Get<InjectedKeyFeature>()?.UpstreamModel ?? llm.Model;
+        var model = PricedModel.Of(http, llm);
         if (_pricing is null || !_pricing.TryGetPrice(model, out var price))
         {
+            http.Features.Set(BudgetOutcomeFeature.NotPricedOutcome);
             LogNotPriced(_logger, caller.KeyId, model);
             await RejectAsync(http, llm.Protocol, 400, "model_not_priced",
                 $"The model '{model}' has no price in the gateway's catalogue; keys with a budget may only use priced models.");
@@ -96,11 +97,13 @@ public sealed partial class BudgetRequestTransform : RequestTransform
         switch (result.Outcome)
         {
             case ReserveOutcome.BudgetExceeded:
+                http.Features.Set(BudgetOutcomeFeature.ExceededOutcome);
                 LogExceeded(_logger, caller.KeyId, result.BudgetId, amount);
                 await RejectAsync(http, llm.Protocol, 402, "budget_exceeded",
                     result.Message ?? $"Budget '{result.BudgetId}' has no room for this request (worst case {amount} micro-USD reserved before the call).");
                 return;
             case ReserveOutcome.StoreUnavailable:
+                http.Features.Set(BudgetOutcomeFeature.StoreUnavailableOutcome);
                 http.Response.Headers.RetryAfter = "1";
                 await RejectAsync(http, llm.Protocol, 503, "budget_store_unavailable",
                     "The gateway cannot reach its budget store; the request was not forwarded. Retry shortly.");
@@ -114,6 +117,7 @@ public sealed partial class BudgetRequestTransform : RequestTransform
         var reservation = new BudgetReservation(requestId, caller.KeyId, caller.BudgetIds, model, price, inputEstimate, amount,
             proxy?.Route.Config.RouteId, provider ?? cluster?.ClusterId, _time.GetUtcNow());
         http.Features.Set(meter);
+        http.Features.Set(new BudgetOutcomeFeature(BudgetOutcomeFeature.Reserved, price));
         var ledger = _ledger!;
         http.Response.OnCompleted(() => BudgetSettlement.RunAsync(http, reservation, meter, ledger, _logger));
     }

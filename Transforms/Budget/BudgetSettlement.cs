@@ -40,7 +40,7 @@ internal static partial class BudgetSettlement
 
     internal static (UsageRecord Record, bool Release) Decide(HttpContext http, BudgetReservation reservation, UsageMeterFeature meter)
     {
-        var completion = MeteredOutcome.Completion(http, meter);
+        var usage = MeteredOutcome.ChargedUsage(http, meter, reservation.InputEstimate, out var completion, out var estimated);
         var status = completion switch
         {
             UsageCompletion.ClientDisconnected => "client_disconnected",
@@ -60,21 +60,15 @@ internal static partial class BudgetSettlement
             Price = reservation.Price,
             Status = status,
             HttpStatus = http.Response.StatusCode,
-            Latency = meter.Elapsed,
+            Latency = meter.MarkEnded(),
             TimeToFirstToken = meter.TimeToFirstToken,
             At = reservation.At,
         };
 
-        // The upstream failed before any output (see MeteredOutcome): nothing to charge.
-        if (MeteredOutcome.FailedBeforeOutput(meter, completion))
-        {
-            return (record with { Status = "error" }, true);
-        }
-
-        // Otherwise the provider's usage, or (the answer ran, or the client left while it did, but no
-        // usage arrived) an estimate marked as such and never zero.
-        var usage = meter.FinalUsage(reservation.InputEstimate, out var estimated);
-        return (With(record, usage, reservation, estimated), false);
+        // The upstream failed before any output (see MeteredOutcome): nothing to charge. Otherwise
+        // the provider's usage, or (the answer ran, or the client left while it did, but no usage
+        // arrived) an estimate marked as such and never zero.
+        return usage is null ? (record with { Status = "error" }, true) : (With(record, usage, reservation, estimated), false);
     }
 
     private static UsageRecord With(UsageRecord record, TokenUsage usage, BudgetReservation reservation, bool estimated) => record with

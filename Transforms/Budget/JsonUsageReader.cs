@@ -76,7 +76,9 @@ internal sealed class JsonUsageReader
         var trimmed = body.TrimStart(" \t\r\n"u8);
         if (trimmed.IsEmpty || trimmed[0] != (byte)'[')
         {
-            return _codec.DecodeResponse(body).Usage;
+            var response = _codec.DecodeResponse(body);
+            _meter.ReportResponse(response.Model, response.StopReason, response.RawStopReason);
+            return response.Usage;
         }
 
         var decoder = _codec.CreateStreamDecoder();
@@ -91,9 +93,15 @@ internal sealed class JsonUsageReader
         TokenUsage? usage = null;
         foreach (var streamEvent in events)
         {
-            if (streamEvent is MessageDeltaEvent { Usage: { } final })
+            switch (streamEvent)
             {
-                usage = final;
+                case MessageStartEvent start:
+                    _meter.ReportResponse(start.Model, null, null);
+                    break;
+                case MessageDeltaEvent delta:
+                    _meter.ReportResponse(null, delta.StopReason, delta.RawStopReason);
+                    usage = delta.Usage ?? usage;
+                    break;
             }
         }
 

@@ -1,3 +1,4 @@
+using LlmGateway.Providers.Canonical;
 using LlmGateway.Transforms.Abstractions;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
@@ -6,7 +7,7 @@ namespace LlmGateway.Transforms.Metering;
 
 /// <summary>
 /// How a metered request ended, judged once the response is over, for everyone who settles it
-/// (the budget ledger, the tokens-per-minute limiter): the same answer for both.
+/// (the budget ledger, the tokens-per-minute limiter, telemetry): the same answer for all.
 /// </summary>
 public static class MeteredOutcome
 {
@@ -50,5 +51,22 @@ public static class MeteredOutcome
         ArgumentNullException.ThrowIfNull(meter);
         var upstreamFailed = meter.UpstreamStatus == 0 || meter.UpstreamStatus >= 400;
         return meter.Usage is null && upstreamFailed && !meter.OutputStarted && completion != UsageCompletion.ClientDisconnected;
+    }
+
+    /// <summary>
+    /// The usage a finished request is charged: null when it failed before any output (see
+    /// <see cref="FailedBeforeOutput"/>), otherwise the provider's usage or, marked
+    /// <paramref name="estimated"/>, the meter's estimate from <paramref name="inputEstimate"/>.
+    /// </summary>
+    public static TokenUsage? ChargedUsage(HttpContext http, UsageMeterFeature meter, int inputEstimate, out UsageCompletion completion, out bool estimated)
+    {
+        completion = Completion(http, meter);
+        if (FailedBeforeOutput(meter, completion))
+        {
+            estimated = false;
+            return null;
+        }
+
+        return meter.FinalUsage(inputEstimate, out estimated);
     }
 }

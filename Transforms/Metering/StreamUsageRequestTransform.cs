@@ -8,7 +8,7 @@ namespace LlmGateway.Transforms.Metering;
 
 /// <summary>
 /// OpenAI streams carry usage only when asked (<c>stream_options.include_usage</c>). For a metered
-/// (budgeted or tokens-per-minute limited) OpenAI stream passed through untranslated, the body is
+/// OpenAI stream (every one: telemetry counts every request's tokens) passed through untranslated, the body is
 /// changed to ask; when the client had not, the usage tap removes the extra chunk again. Runs
 /// after every route's own request transforms (see <see cref="UsageMeterTransformProvider"/>), so
 /// the meter, the translation state and the final body are known; does nothing for other requests.

@@ -7,8 +7,8 @@ using Yarp.ReverseProxy.Transforms;
 namespace LlmGateway.Transforms.Metering;
 
 /// <summary>
-/// Meters the answer of a request that carries a <see cref="UsageMeterFeature"/> (a budgeted
-/// request, or one charged to a tokens-per-minute limit); does nothing for any other. Translated
+/// Meters the answer of a request that carries a <see cref="UsageMeterFeature"/> (every LLM request
+/// but token counting); does nothing for any other. Translated
 /// answers are metered by the translation transform as it writes them; a pass-through answer gets
 /// a usage tap: its content is replaced by one that hands YARP's copy loop the same bytes while
 /// reading usage on the side (SSE through the upstream protocol's stream decoder, JSON buffered up

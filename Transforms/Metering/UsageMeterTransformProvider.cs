@@ -6,8 +6,8 @@ namespace LlmGateway.Transforms.Metering;
 /// Adds usage metering to every route, after the route's own transforms (YARP applies
 /// providers after the route's transform factories): the OpenAI stream-usage request and the
 /// response meter. Both do nothing unless the request carries a <see cref="Abstractions.UsageMeterFeature"/>
-/// (set by the tokens-per-minute limiter or the <c>Budget</c> transform), so unmetered traffic
-/// pays one feature lookup.
+/// (every LLM request but token counting, set by model extraction), so other traffic pays one
+/// feature lookup.
 /// </summary>
 public sealed class UsageMeterTransformProvider : ITransformProvider
 {

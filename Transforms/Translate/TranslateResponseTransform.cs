@@ -101,6 +101,7 @@ public sealed partial class TranslateResponseTransform : ResponseTransform
             var decoded = state.Upstream.DecodeResponse(body);
             if (meter is not null)
             {
+                meter.ReportResponse(decoded.Model, decoded.StopReason, decoded.RawStopReason);
                 meter.ReportUsage(decoded.Usage);
                 if (decoded.Usage is null)
                 {
