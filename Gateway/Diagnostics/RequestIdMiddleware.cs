@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using LlmGateway.Telemetry;
 using LlmGateway.Transforms.Abstractions;
 
 namespace LlmGateway.Diagnostics;
@@ -18,6 +20,9 @@ internal sealed class RequestIdMiddleware
         var feature = new RequestIdFeature(RequestIds.New());
         context.Features.Set(feature);
         context.TraceIdentifier = feature.Id;
+
+        // The server span of the request (ASP.NET Core's, when something listens) carries the id too.
+        Activity.Current?.SetTag(TelemetryNames.RequestId, feature.Id);
         Stamp(context);
         return _next(context);
     }

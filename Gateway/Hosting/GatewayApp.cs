@@ -13,6 +13,7 @@ using LlmGateway.RateLimits;
 using LlmGateway.Providers.Mock;
 using LlmGateway.Routing;
 using LlmGateway.Store;
+using LlmGateway.Telemetry;
 using LlmGateway.Transforms.Abstractions;
 using LlmGateway.Transforms.Budget;
 using LlmGateway.Transforms.InjectKey;
@@ -121,6 +122,7 @@ public static class GatewayApp
         services.AddSingleton<KeyRateLimiters>();
         services.AddSingleton<TokenBuckets>();
         services.AddSingleton(new UsageDrains(ReadDrainOptions(configuration)));
+        services.AddGatewayTelemetry(configuration);
 
         services.AddHealthChecks().AddCheck<ProxyConfigHealthCheck>("proxy-config", tags: ["ready"]);
     }
@@ -138,6 +140,7 @@ public static class GatewayApp
     {
         // An unexpected failure still answers in the client's protocol (and never with exception text).
         app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<RequestTelemetryMiddleware>();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = context =>
@@ -165,6 +168,7 @@ public static class GatewayApp
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
+            proxy.UseMiddleware<UpstreamSpanMiddleware>();
         });
         app.MapFallback("{**path}", NoRouteHandler.HandleAsync);
     }

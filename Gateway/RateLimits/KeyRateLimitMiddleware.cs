@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using LlmGateway.Errors;
 using LlmGateway.Providers.Requests;
+using LlmGateway.Telemetry;
 using LlmGateway.Transforms.Abstractions;
 using LlmGateway.Transforms.Budget;
 
@@ -13,7 +14,8 @@ namespace LlmGateway.RateLimits;
 /// Tokens per minute are charged at admission with the request's estimate (input estimate plus
 /// its output cap); the request is metered (a <see cref="UsageMeterFeature"/>, shared with the
 /// budget) and the charge is corrected to the tokens it used once the response is over
-/// (<see cref="TokenCorrection"/>). Token counting is not charged tokens.
+/// (<see cref="TokenCorrection"/>). Token counting is not charged tokens. Refusals are counted in
+/// <c>llm_gateway.rate_limit.rejections</c>.
 /// </summary>
 internal sealed partial class KeyRateLimitMiddleware
 {
@@ -21,14 +23,16 @@ internal sealed partial class KeyRateLimitMiddleware
     private readonly KeyRateLimiters _limiters;
     private readonly TokenBuckets _tokens;
     private readonly TimeProvider _time;
+    private readonly GatewayMetrics _metrics;
     private readonly ILogger<KeyRateLimitMiddleware> _logger;
 
-    public KeyRateLimitMiddleware(RequestDelegate next, KeyRateLimiters limiters, TokenBuckets tokens, TimeProvider time, ILogger<KeyRateLimitMiddleware> logger)
+    public KeyRateLimitMiddleware(RequestDelegate next, KeyRateLimiters limiters, TokenBuckets tokens, TimeProvider time, GatewayMetrics metrics, ILogger<KeyRateLimitMiddleware> logger)
     {
         _next = next;
         _limiters = limiters;
         _tokens = tokens;
         _time = time;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -49,7 +53,7 @@ internal sealed partial class KeyRateLimitMiddleware
                 concurrency = _limiters.Concurrency.AttemptAcquire((caller.KeyId, concurrent));
                 if (!concurrency.IsAcquired)
                 {
-                    await RejectAsync(context, llm, caller, RetryAfter(concurrency, TimeSpan.FromSeconds(1)), $"at most {concurrent} requests at once");
+                    await RejectAsync(context, llm, caller, "concurrency", RetryAfter(concurrency, TimeSpan.FromSeconds(1)), $"at most {concurrent} requests at once");
                     return;
                 }
             }
@@ -59,7 +63,7 @@ internal sealed partial class KeyRateLimitMiddleware
                 using var lease = _limiters.Requests.AttemptAcquire((caller.KeyId, rpm));
                 if (!lease.IsAcquired)
                 {
-                    await RejectAsync(context, llm, caller, RetryAfter(lease, TimeSpan.FromSeconds(10)), $"{rpm} requests per minute");
+                    await RejectAsync(context, llm, caller, "rpm", RetryAfter(lease, TimeSpan.FromSeconds(10)), $"{rpm} requests per minute");
                     return;
                 }
             }
@@ -71,10 +75,11 @@ internal sealed partial class KeyRateLimitMiddleware
                 var bucket = _tokens.TryAcquire(caller.KeyId, tpm, tokens, out var retryAfter);
                 if (bucket is null)
                 {
-                    await RejectAsync(context, llm, caller, retryAfter, $"{tpm} tokens per minute");
+                    await RejectAsync(context, llm, caller, "tpm", retryAfter, $"{tpm} tokens per minute");
                     return;
                 }
 
+                // Model extraction meters every LLM request from its arrival: one meter per request.
                 var meter = context.Features.Get<UsageMeterFeature>();
                 if (meter is null)
                 {
@@ -101,8 +106,9 @@ internal sealed partial class KeyRateLimitMiddleware
     private static TimeSpan RetryAfter(RateLimitLease lease, TimeSpan fallback)
         => lease.TryGetMetadata(MetadataName.RetryAfter, out var after) && after > TimeSpan.Zero ? after : fallback;
 
-    private async Task RejectAsync(HttpContext context, LlmRequestFeature llm, GatewayCallerFeature caller, TimeSpan retryAfter, string limit)
+    private async Task RejectAsync(HttpContext context, LlmRequestFeature llm, GatewayCallerFeature caller, string kind, TimeSpan retryAfter, string limit)
     {
+        _metrics.RateLimited(context, kind);
         var seconds = (int)Math.Clamp(Math.Ceiling(retryAfter.TotalSeconds), 1, 3600);
         LogLimited(_logger, caller.KeyId, limit, seconds);
         context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
