@@ -61,17 +61,8 @@ internal sealed class BudgetTestKit : IAsyncDisposable
         var ledger = new TestBudgetLedger();
         pricing ??= new TestPricingCatalog();
         pricing.Add(PassModel, Price).Add(TranslatedModel, Price);
-        var config = new TestConfig()
-            .Cluster("pass", upstream.Address)
-            .Cluster("to-openai", upstream.Address, provider: "openai")
-            .Cluster("to-anthropic", upstream.Address, provider: "anthropic")
-            .Cluster("to-gemini", upstream.Address, provider: "gemini");
-        foreach (var (client, path, front) in new[]
-        {
-            ("openai", "/v1/chat/completions", "OpenAIChat"),
-            ("anthropic", "/v1/messages/{**rest}", "AnthropicMessages"),
-            ("gemini", "/v1beta/models/{**rest}", "Gemini"),
-        })
+        var config = new TestConfig().ProviderClusters(upstream.Address);
+        foreach (var (client, path, front) in TestConfig.FrontEnds)
         {
             JsonNode[] budget = budgetTransform ? [new JsonObject { ["Budget"] = "Reserve" }] : [];
             config.Route(client + "-pass", "pass", path, headerMode: "Exists",

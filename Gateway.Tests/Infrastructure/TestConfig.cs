@@ -83,6 +83,21 @@ internal sealed class TestConfig
         return this;
     }
 
+    /// <summary>The three front ends: the client's protocol name, its route path, its <c>Translate</c> value.</summary>
+    public static readonly (string Client, string Path, string Front)[] FrontEnds =
+    [
+        ("openai", "/v1/chat/completions", "OpenAIChat"),
+        ("anthropic", "/v1/messages/{**rest}", "AnthropicMessages"),
+        ("gemini", "/v1beta/models/{**rest}", "Gemini"),
+    ];
+
+    /// <summary>Clusters at one address: <c>pass</c> (no provider: pass-through) and <c>to-openai</c>, <c>to-anthropic</c>, <c>to-gemini</c>.</summary>
+    public TestConfig ProviderClusters(Uri address)
+        => Cluster("pass", address)
+            .Cluster("to-openai", address, provider: "openai")
+            .Cluster("to-anthropic", address, provider: "anthropic")
+            .Cluster("to-gemini", address, provider: "gemini");
+
     /// <summary>One catch-all route per front-end protocol to <paramref name="cluster"/>.</summary>
     public TestConfig AllProtocols(string cluster, string suffix = "")
         => Route("openai" + suffix, cluster, "/v1/chat/completions")

@@ -1,4 +1,3 @@
-using System.Globalization;
 using LlmGateway.Budgets;
 
 namespace LlmGateway.Admin;
@@ -96,15 +95,8 @@ internal static class AdminBudgetEndpoints
 
     private static UsageQuery ParseUsageQuery(IQueryCollection query)
     {
-        foreach (var name in query.Keys)
-        {
-            if (!UsageParameters.Contains(name, StringComparer.Ordinal))
-            {
-                throw new AdminRequestException(name, $"is not a known parameter; expected {string.Join(", ", UsageParameters)}.");
-            }
-        }
-
-        var groupBy = Single(query, "groupBy") switch
+        AdminQuery.OnlyKnown(query, UsageParameters);
+        var groupBy = AdminQuery.Single(query, "groupBy") switch
         {
             null => UsageGrouping.None,
             "key" => UsageGrouping.Key,
@@ -112,32 +104,7 @@ internal static class AdminBudgetEndpoints
             "day" => UsageGrouping.Day,
             _ => throw new AdminRequestException("groupBy", "must be one of key, model, day."),
         };
-        var from = Instant(query, "from");
-        var to = Instant(query, "to");
-        if (from is not null && to is not null && from >= to)
-        {
-            throw new AdminRequestException("to", "must be after from.");
-        }
-
-        return new UsageQuery(Single(query, "keyId"), Single(query, "budgetId"), from, to, groupBy);
+        var (from, to) = AdminQuery.Range(query);
+        return new UsageQuery(AdminQuery.Single(query, "keyId"), AdminQuery.Single(query, "budgetId"), from, to, groupBy);
     }
-
-    private static string? Single(IQueryCollection query, string name)
-    {
-        var values = query[name];
-        return values.Count switch
-        {
-            0 => null,
-            1 when !string.IsNullOrWhiteSpace(values[0]) => values[0]!.Trim(),
-            _ => throw new AdminRequestException(name, "must be given once, not empty."),
-        };
-    }
-
-    /// <summary>An ISO 8601 date or date and time; without an offset it is UTC.</summary>
-    private static DateTimeOffset? Instant(IQueryCollection query, string name)
-        => Single(query, name) is not { } text
-            ? null
-            : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
-                ? value.ToUniversalTime()
-                : throw new AdminRequestException(name, "must be an ISO 8601 date or date and time, e.g. 2026-03-01 or 2026-03-01T00:00:00Z.");
 }

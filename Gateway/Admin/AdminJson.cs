@@ -75,4 +75,6 @@ internal sealed record AdminErrorBody(
 [JsonSerializable(typeof(AdminBudgetView))]
 [JsonSerializable(typeof(AdminBudgetList))]
 [JsonSerializable(typeof(AdminUsageReport))]
+[JsonSerializable(typeof(AdminCaptureList))]
+[JsonSerializable(typeof(AdminCaptureView))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

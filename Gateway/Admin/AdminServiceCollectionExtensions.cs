@@ -67,7 +67,8 @@ public static partial class AdminServiceCollectionExtensions
             .AddEndpointFilter<AdminAuthFilter>()
             .MapAdminKeys()
             .MapAdminBudgets()
-            .MapAdminProviders();
+            .MapAdminProviders()
+            .MapAdminCaptures();
 
         app.Lifetime.ApplicationStarted.Register(() => LogListening(logger, string.Join(", ", listener.Addresses)));
         return app;

@@ -1,6 +1,7 @@
 using LlmGateway.Admin;
 using LlmGateway.Auth;
 using LlmGateway.Budgets;
+using LlmGateway.Capture;
 using LlmGateway.Diagnostics;
 using LlmGateway.Errors;
 using LlmGateway.Health;
@@ -16,6 +17,7 @@ using LlmGateway.Store;
 using LlmGateway.Telemetry;
 using LlmGateway.Transforms.Abstractions;
 using LlmGateway.Transforms.Budget;
+using LlmGateway.Transforms.Capture;
 using LlmGateway.Transforms.InjectKey;
 using LlmGateway.Transforms.Metering;
 using LlmGateway.Transforms.Sanitize;
@@ -58,7 +60,7 @@ public static class GatewayApp
         LoopbackGuard.ThrowIfOpenOnNetwork(ReadAuthMode(builder.Configuration), builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? DefaultUrl);
         AddServices(builder.Services, builder.Configuration);
         configure?.Invoke(builder);
-        builder.Services.AddGatewayStore(builder.Configuration, configPath).AddGatewayBudgets().AddGatewayPricing(builder.Configuration).AddGatewayAdmin(builder.Configuration);
+        builder.Services.AddGatewayStore(builder.Configuration, configPath).AddGatewayBudgets().AddGatewayPricing(builder.Configuration).AddGatewayAdmin(builder.Configuration).AddGatewayCapture(builder.Configuration);
         var app = builder.Build();
 
         // Before MapReverseProxy, which loads the config and would fail with YARP's own, route-less messages.
@@ -112,6 +114,7 @@ public static class GatewayApp
             .AddTransformFactory<TranslateTransformFactory>()
             .AddTransformFactory<InjectKeyTransformFactory>()
             .AddTransformFactory<BudgetTransformFactory>()
+            .AddTransformFactory<CaptureTransformFactory>()
             .AddTransforms<UsageMeterTransformProvider>()
             .AddTransforms<RequestIdResponseTransform>();
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, GatewayForwarderHttpClientFactory>());

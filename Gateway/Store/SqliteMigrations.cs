@@ -109,6 +109,35 @@ internal static class SqliteMigrations
         CREATE TRIGGER key_changes_update AFTER UPDATE OF name, prefix, digest, models, expires_at, budget_id, own_budget_id, limits, metadata, revoked ON gateway_keys
         BEGIN UPDATE key_changes SET version = version + 1 WHERE id = 1; END;
         """,
+        // 4: wire captures, redacted before they are written. detail is the JSON of the request,
+        // response and stream events, last in the row so that summary reads and retention (which
+        // sums size through the covering index) never touch its overflow pages.
+        """
+        CREATE TABLE captures (
+            request_id         TEXT    NOT NULL PRIMARY KEY,
+            at                 INTEGER NOT NULL,
+            route_id           TEXT    NULL,
+            cluster_id         TEXT    NULL,
+            key_id             TEXT    NULL,
+            model              TEXT    NULL,
+            method             TEXT    NOT NULL,
+            path               TEXT    NOT NULL,
+            status             INTEGER NOT NULL,
+            upstream_status    INTEGER NULL,
+            duration_ms        INTEGER NOT NULL,
+            stream             INTEGER NOT NULL,
+            outcome            TEXT    NOT NULL,
+            request_truncated  INTEGER NOT NULL,
+            response_truncated INTEGER NOT NULL,
+            content_removed    INTEGER NOT NULL,
+            size               INTEGER NOT NULL,
+            detail             TEXT    NOT NULL
+        );
+        CREATE INDEX ix_captures_at ON captures (at, size);
+        CREATE INDEX ix_captures_route_at ON captures (route_id, at);
+        CREATE INDEX ix_captures_key_at ON captures (key_id, at);
+        CREATE INDEX ix_captures_status_at ON captures (status, at);
+        """,
     ];
 
     /// <summary>The schema version this build knows.</summary>
