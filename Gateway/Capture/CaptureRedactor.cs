@@ -16,32 +16,24 @@ namespace LlmGateway.Capture;
 /// </summary>
 internal static class CaptureRedactor
 {
-    private const int MinPresentedSecret = 8;
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private static readonly HashSet<string> CredentialHeaders = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Authorization", "Proxy-Authorization", "x-api-key", "api-key", "x-goog-api-key", "Cookie", "Set-Cookie",
-    };
-
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    private static readonly HashSet<string> CredentialQuery = new(StringComparer.OrdinalIgnoreCase) { "key", "api_key", "api-key" };
 
     public static (CaptureSummary Summary, string Detail) Build(CapturedExchange exchange, IEnumerable<string> configuredSecrets)
     {
         ArgumentNullException.ThrowIfNull(exchange);
-        var scrubber = new SecretScrubber(configuredSecrets.Concat(exchange.Secrets).Concat(Presented(exchange)));
+        var scrubber = new SecretScrubber(configuredSecrets.Concat(exchange.Secrets).Concat(CaptureCredentials.Presented(exchange)));
         var remove = exchange.RemoveContent;
-        var path = scrubber.Scrub(WithoutCredentialQuery(exchange.PathAndQuery));
+        var path = scrubber.Scrub(CaptureCredentials.WithoutCredentialQuery(exchange.PathAndQuery));
         var request = new CaptureRequestPart(
             exchange.Method,
             path,
-            Headers(exchange.RequestHeaders, scrubber),
+            CaptureCredentials.Headers(exchange.RequestHeaders, scrubber),
             Body(exchange.RequestBody, exchange.RequestHeaders, scrubber, remove, exchange.ClientProtocol),
             Body(exchange.UpstreamBody, exchange.RequestHeaders, scrubber, remove, exchange.UpstreamProtocol));
 
-        var responseHeaders = Headers(exchange.ResponseHeaders, scrubber);
+        var responseHeaders = CaptureCredentials.Headers(exchange.ResponseHeaders, scrubber);
         var sse = responseHeaders.TryGetValue("Content-Type", out var type) && type.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase);
         var chunked = !sse && exchange.Stream && exchange.Status < 400;
         var events = (sse || chunked) && exchange.ResponseBody is { } streamed && !IsCompressed(exchange.ResponseHeaders)
@@ -138,86 +130,6 @@ internal static class CaptureRedactor
         }
 
         return new CaptureBody(text, null, null, buffer.TotalBytes, buffer.Truncated);
-    }
-
-    private static Dictionary<string, string> Headers(IReadOnlyList<KeyValuePair<string, string>> headers, SecretScrubber scrubber)
-    {
-        var kept = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in headers)
-        {
-            if (CredentialHeaders.Contains(name))
-            {
-                continue;
-            }
-
-            var clean = scrubber.Scrub(value);
-            kept[name] = kept.TryGetValue(name, out var earlier) ? earlier + ", " + clean : clean;
-        }
-
-        return kept;
-    }
-
-    /// <summary>What the client presented as credentials (gateway key headers, cookies, query keys), long enough to be searched for.</summary>
-    private static IEnumerable<string> Presented(CapturedExchange exchange)
-    {
-        var found = new List<string>();
-        foreach (var (name, value) in exchange.RequestHeaders)
-        {
-            if (!CredentialHeaders.Contains(name))
-            {
-                continue;
-            }
-
-            found.Add(value.Trim());
-            foreach (var part in value.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                found.Add(part);
-                var separator = part.IndexOfAny([' ', '=']);
-                if (separator > 0)
-                {
-                    found.Add(part[(separator + 1)..].Trim());
-                }
-            }
-        }
-
-        var query = exchange.PathAndQuery.IndexOf('?', StringComparison.Ordinal);
-        foreach (var pair in query < 0 ? [] : exchange.PathAndQuery[(query + 1)..].Split('&'))
-        {
-            var equals = pair.IndexOf('=', StringComparison.Ordinal);
-            if (equals > 0 && CredentialQuery.Contains(Unescape(pair[..equals])))
-            {
-                found.Add(pair[(equals + 1)..]);
-                found.Add(Unescape(pair[(equals + 1)..]));
-            }
-        }
-
-        return found.Where(s => s.Length >= MinPresentedSecret);
-    }
-
-    private static string WithoutCredentialQuery(string pathAndQuery)
-    {
-        var query = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
-        if (query < 0)
-        {
-            return pathAndQuery;
-        }
-
-        var kept = pathAndQuery[(query + 1)..].Split('&')
-            .Where(pair => !CredentialQuery.Contains(Unescape(pair.Split('=', 2)[0])))
-            .ToArray();
-        return kept.Length == 0 ? pathAndQuery[..query] : pathAndQuery[..(query + 1)] + string.Join('&', kept);
-    }
-
-    private static string Unescape(string value)
-    {
-        try
-        {
-            return Uri.UnescapeDataString(value.Replace('+', ' '));
-        }
-        catch (UriFormatException)
-        {
-            return value;
-        }
     }
 
     private static string? Scrub(string? value, SecretScrubber scrubber) => value is null ? null : scrubber.Scrub(value);

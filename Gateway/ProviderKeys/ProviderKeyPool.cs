@@ -99,7 +99,7 @@ public sealed partial class ProviderKeyPool : IProviderKeyPool, IDisposable
         => _snapshot.Providers.TryGetValue(provider, out var keys) && keys.Any(k => k.Allows(model));
 
     /// <summary>Every resolved secret of the current section (for scrubbing captures; never logged).</summary>
-    public IReadOnlyList<string> Secrets()
+    internal IReadOnlyList<string> Secrets()
         => [.. _snapshot.Providers.Values.SelectMany(keys => keys).Select(key => key.Secret).OfType<string>()];
 
     /// <inheritdoc />

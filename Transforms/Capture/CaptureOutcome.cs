@@ -50,7 +50,10 @@ internal static class CaptureOutcome
                 return state.SawErrorEvent ? ErrorEvent : Error;
         }
 
-        return aborted ? ClientDisconnected : state.SawErrorEvent ? ErrorEvent : Ok;
+        // A client that closes its connection the moment it has the whole answer can trip the abort
+        // token before this runs; a body written to its declared length was delivered.
+        var delivered = http.Response.ContentLength is { } length && state.ResponseBytes >= length;
+        return aborted && !delivered ? ClientDisconnected : state.SawErrorEvent ? ErrorEvent : Ok;
     }
 }
 

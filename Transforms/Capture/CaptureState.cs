@@ -47,6 +47,9 @@ internal sealed class CaptureState
     /// <summary>The upstream's status, once an answer arrived.</summary>
     public int? UpstreamStatus { get; set; }
 
+    /// <summary>Bytes written to the client so far, kept or not.</summary>
+    public long ResponseBytes => _response.TotalBytes;
+
     /// <summary>Whether an error event was written into a stream.</summary>
     public bool SawErrorEvent { get; private set; }
 
