@@ -66,7 +66,9 @@ internal sealed class CaptureTestKit : IAsyncDisposable
                 transforms: [.. Transforms(new JsonObject { ["Capture"] = "All" })]);
         }
 
-        string[] all = ["--Gateway:Admin:Key=" + AdminTestKit.AdminKey, .. args];
+        // Every LLM request is metered, so a client that leaves gets its upstream drained; the
+        // capture is written when the drain is over. A short bound keeps such tests quick.
+        string[] all = ["--Gateway:Admin:Key=" + AdminTestKit.AdminKey, "--Gateway:Drain:MaxTime=00:00:02", .. args];
         var gateway = await GatewayHost.StartAsync(config.ToJson(), all);
         return new CaptureTestKit(upstream, gateway, all.Last(a => a.StartsWith("--Gateway:Admin:Key=", StringComparison.Ordinal))["--Gateway:Admin:Key=".Length..]);
     }

@@ -27,7 +27,7 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _requests;
     private readonly Counter<long> _rateLimited;
 
-    public GatewayMetrics(IMeterFactory meters, UsageDrains drains, BudgetGauge budgets)
+    public GatewayMetrics(IMeterFactory meters, UsageDrains drains, BudgetGauge budgets, ICaptureSink? captures = null)
     {
         var meter = meters.Create(GatewayTelemetry.Name);
         _tokens = meter.CreateHistogram("gen_ai.client.token.usage", "{token}", "Tokens used by an LLM request, by token type.", tags: null,
@@ -41,6 +41,11 @@ internal sealed class GatewayMetrics
         _rateLimited = meter.CreateCounter<long>("llm_gateway.rate_limit.rejections", "{request}", "Requests refused by a gateway key's rate limit.");
         meter.CreateObservableGauge("llm_gateway.budget.remaining", budgets.Observe, "{USD}", "What a budget can still reserve in its current period.");
         meter.CreateObservableCounter("llm_gateway.drains", () => DrainMeasurements(drains), "{drain}", "Upstream answers read on after their client left, by result.");
+        if (captures is not null)
+        {
+            meter.CreateObservableCounter("llm_gateway.capture.records", () => captures.Written, "{record}", "Captures written to the store.");
+            meter.CreateObservableCounter("llm_gateway.capture.dropped", () => captures.Dropped, "{record}", "Captures dropped: queue full, redaction failed, or the store refused the batch.");
+        }
     }
 
     /// <summary>Whether anything listens to an instrument with model labels (they cost lookups to make).</summary>

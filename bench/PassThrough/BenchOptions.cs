@@ -16,6 +16,9 @@ internal sealed record BenchOptions
     /// <summary>Adds gateway variants (no Sanitize; path-only route without Sanitize) to split the gateway's cost.</summary>
     public bool Profile { get; init; }
 
+    /// <summary>Adds gateway rows with capture <c>All</c>, with OTLP export to a local fake collector, and with both.</summary>
+    public bool Observability { get; init; }
+
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/PassThrough -- [options]
           --seconds <s>       measured time per trial (default 5, 1..60)
@@ -23,6 +26,7 @@ internal sealed record BenchOptions
           --concurrency <n>   concurrent client workers = connections (default 32, 1..512)
           --rounds <n>        interleaved rounds over all set-ups (default 3, 1..10)
           --profile           also run gateway variants without Sanitize / without the header match
+          --observability     also run the gateway with capture All, with OTLP export, and with both
         """;
 
     public static BenchOptions? Parse(string[] args)
@@ -38,6 +42,7 @@ internal sealed record BenchOptions
                 "--concurrency" => options with { Concurrency = (int)Number(Next(), 1, 512, "--concurrency") },
                 "--rounds" => options with { Rounds = (int)Number(Next(), 1, 10, "--rounds") },
                 "--profile" => options with { Profile = true },
+                "--observability" => options with { Observability = true },
                 "--help" or "-h" => null!,
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };

@@ -54,8 +54,31 @@ internal static class BenchProgram
                 setups.Add(new("gateway, path-only route, no Sanitize", new Uri(pathOnly.BaseAddress, path), true));
             }
 
+            FakeCollector? collected = null;
+            if (options.Observability)
+            {
+                var (collector, counts) = await Servers.StartCollectorAsync();
+                collected = counts;
+                servers.Add(collector);
+                var destination = upstream.BaseAddress.AbsoluteUri;
+                var capture = await Servers.StartGatewayAsync(Servers.GatewayConfig(destination, capture: "All"));
+                var otlp = await Servers.StartGatewayAsync(Servers.GatewayConfig(destination), Servers.OtlpArgs(collector.BaseAddress));
+                var both = await Servers.StartGatewayAsync(Servers.GatewayConfig(destination, capture: "All"), Servers.OtlpArgs(collector.BaseAddress));
+                servers.AddRange([capture, otlp, both]);
+                setups.Add(new("gateway + capture All", new Uri(capture.BaseAddress, path), true));
+                setups.Add(new("gateway + OTLP export", new Uri(otlp.BaseAddress, path), true));
+                setups.Add(new("gateway + capture All + OTLP export", new Uri(both.BaseAddress, path), true));
+            }
+
             setups.Add(new("gateway → built-in mock", new Uri(mock.BaseAddress, path), true));
-            return await RunAsync(options, setups);
+            var code = await RunAsync(options, setups);
+            if (collected is not null)
+            {
+                // Export happened (or the OTLP rows measured nothing but the instruments).
+                Console.WriteLine($"Fake collector received {collected.Traces} trace and {collected.Metrics} metric exports.");
+            }
+
+            return code;
         }
         finally
         {
@@ -156,6 +179,10 @@ internal static class BenchProgram
         foreach (var setup in setups.Skip(3))
         {
             sb.AppendLine(inv, $"| *{setup.Label}* / plain YARP | {medians[setup] / yarp:P0} |");
+            if (setup.Label.StartsWith("gateway +", StringComparison.Ordinal))
+            {
+                sb.AppendLine(inv, $"| *{setup.Label}* / gateway | {medians[setup] / gateway:P0} |");
+            }
         }
 
         return sb.ToString();

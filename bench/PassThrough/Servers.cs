@@ -91,6 +91,32 @@ internal static class Servers
         return RunningServer.StartAsync(app);
     }
 
+    /// <summary>
+    /// A stand-in OpenTelemetry Collector: accepts OTLP/HTTP exports (<c>POST /v1/traces</c>,
+    /// <c>/v1/metrics</c>, <c>/v1/logs</c>), reads them to the end and counts them.
+    /// </summary>
+    public static async Task<(RunningServer Server, FakeCollector Counts)> StartCollectorAsync()
+    {
+        var counts = new FakeCollector();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = CommonArgs });
+        var app = builder.Build();
+        app.Run(async context =>
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+            counts.Received(context.Request.Path.Value ?? "");
+            context.Response.ContentType = "application/x-protobuf";
+        });
+        return (await RunningServer.StartAsync(app), counts);
+    }
+
+    /// <summary>The arguments pointing a gateway's OTLP exporters at <paramref name="collector"/> (metrics every second).</summary>
+    public static string[] OtlpArgs(Uri collector) =>
+    [
+        "--OTEL_EXPORTER_OTLP_ENDPOINT=" + collector.AbsoluteUri.TrimEnd('/'),
+        "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
+        "--OTEL_METRIC_EXPORT_INTERVAL=1000",
+    ];
+
     /// <summary>Baseline: an ASP.NET Core app with nothing but YARP and one in-memory route.</summary>
     public static Task<RunningServer> StartPlainYarpAsync(Uri upstream)
     {
@@ -111,25 +137,59 @@ internal static class Servers
     }
 
     /// <summary>The real gateway, as <c>GatewayApp.Build</c> makes it, with a configuration file of its own.</summary>
-    public static async Task<RunningServer> StartGatewayAsync(string configJson)
+    public static async Task<RunningServer> StartGatewayAsync(string configJson, params string[] extraArgs)
     {
         var directory = Directory.CreateTempSubdirectory("gateway-bench-").FullName;
         var configPath = Path.Combine(directory, "yarp.json");
         await File.WriteAllTextAsync(configPath, configJson);
         // Open auth: the benchmarks measure the proxy path; gateway keys are measured separately.
         var app = GatewayApp.Build(["--config", configPath, .. CommonArgs, "--Gateway:Auth:Mode=Open",
-            "--Gateway:Database=" + Path.Combine(directory, "gateway.db"), "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection=Error"]);
+            "--Gateway:Database=" + Path.Combine(directory, "gateway.db"), "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection=Error", .. extraArgs]);
         return await RunningServer.StartAsync(app, directory);
     }
 
     /// <summary>The gateway configuration of the brief; <paramref name="headerMatch"/> and <paramref name="sanitize"/> switch parts off for profiling.</summary>
-    public static string GatewayConfig(string destination, bool headerMatch = true, bool sanitize = true)
+    public static string GatewayConfig(string destination, bool headerMatch = true, bool sanitize = true, string? capture = null)
     {
         var headers = headerMatch ? ""","Headers":[{"Name":"X-Gateway-Model","Values":["gpt-"],"Mode":"HeaderPrefix"}]""" : "";
-        var transforms = sanitize ? ""","Transforms":[{"Sanitize":"Strict"}]""" : "";
+        var transforms = (sanitize, capture) switch
+        {
+            (true, null) => ""","Transforms":[{"Sanitize":"Strict"}]""",
+            (true, _) => ""","Transforms":[{"Sanitize":"Strict"},{"Capture":"" + capture + ""}]""",
+            (false, null) => "",
+            (false, _) => ""","Transforms":[{"Capture":"" + capture + ""}]""",
+        };
         const string Head = "{\"Gateway\":{\"Mock\":{\"ChunkDelay\":\"00:00:00\"}},"
             + "\"ReverseProxy\":{\"Routes\":{\"chat\":{\"ClusterId\":\"up\",\"Match\":{\"Path\":\"/v1/chat/completions\"";
         return Head + headers + "}" + transforms
             + "}},\"Clusters\":{\"up\":{\"Destinations\":{\"d\":{\"Address\":\"" + destination + "\"}}}}}}";
+    }
+}
+
+/// <summary>What the fake collector received, per OTLP path.</summary>
+internal sealed class FakeCollector
+{
+    private long _traces;
+    private long _metrics;
+    private long _other;
+
+    public long Traces => Interlocked.Read(ref _traces);
+
+    public long Metrics => Interlocked.Read(ref _metrics);
+
+    public void Received(string path)
+    {
+        if (path.EndsWith("/v1/traces", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _traces);
+        }
+        else if (path.EndsWith("/v1/metrics", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _metrics);
+        }
+        else
+        {
+            Interlocked.Increment(ref _other);
+        }
     }
 }
