@@ -152,13 +152,18 @@ internal static class Servers
     public static string GatewayConfig(string destination, bool headerMatch = true, bool sanitize = true, string? capture = null)
     {
         var headers = headerMatch ? ""","Headers":[{"Name":"X-Gateway-Model","Values":["gpt-"],"Mode":"HeaderPrefix"}]""" : "";
-        var transforms = (sanitize, capture) switch
+        var entries = new List<string>();
+        if (sanitize)
         {
-            (true, null) => ""","Transforms":[{"Sanitize":"Strict"}]""",
-            (true, _) => ""","Transforms":[{"Sanitize":"Strict"},{"Capture":"" + capture + ""}]""",
-            (false, null) => "",
-            (false, _) => ""","Transforms":[{"Capture":"" + capture + ""}]""",
-        };
+            entries.Add("""{"Sanitize":"Strict"}""");
+        }
+
+        if (capture is not null)
+        {
+            entries.Add("{\"Capture\":\"" + capture + "\"}");
+        }
+
+        var transforms = entries.Count == 0 ? "" : ",\"Transforms\":[" + string.Join(",", entries) + "]";
         const string Head = "{\"Gateway\":{\"Mock\":{\"ChunkDelay\":\"00:00:00\"}},"
             + "\"ReverseProxy\":{\"Routes\":{\"chat\":{\"ClusterId\":\"up\",\"Match\":{\"Path\":\"/v1/chat/completions\"";
         return Head + headers + "}" + transforms
