@@ -19,11 +19,11 @@ internal static partial class RequestLog
 
         var usage = telemetry.Usage;
         LogRequest(logger, telemetry.RequestId, telemetry.Route, telemetry.Cluster, telemetry.RequestModel, telemetry.Status, telemetry.Outcome,
-            (long)telemetry.Duration.TotalMilliseconds, usage?.InputTokens, usage?.OutputTokens, telemetry.CostMicros / 1_000_000.0, telemetry.Estimated);
+            (long)telemetry.Duration.TotalMilliseconds, usage?.InputTokens, usage?.OutputTokens, telemetry.CostMicros / 1_000_000m, telemetry.Estimated);
     }
 
     [LoggerMessage(EventId = 60, Level = LogLevel.Information,
         Message = "Request {RequestId} route {Route} cluster {Cluster} model {Model}: {Status} {Outcome} in {DurationMs} ms, tokens in {InputTokens} out {OutputTokens}, cost {CostUsd} USD, estimated {Estimated}")]
     private static partial void LogRequest(ILogger logger, string requestId, string route, string? cluster, string? model, int status, string outcome,
-        long durationMs, int? inputTokens, int? outputTokens, double? costUsd, bool estimated);
+        long durationMs, int? inputTokens, int? outputTokens, decimal? costUsd, bool estimated);
 }
