@@ -26,6 +26,18 @@ public interface IChatCodec
     /// <summary>Decodes a provider's buffered (non-streamed) success response.</summary>
     ChatResponse DecodeResponse(ReadOnlySpan<byte> json);
 
+    /// <summary>
+    /// Reads only the usage, model and stop reason of a buffered success response, as
+    /// <see cref="DecodeResponse"/> would report them, without building the response. False when
+    /// the body is anything but plainly shaped (invalid JSON, a duplicate field that matters, ...):
+    /// the caller then falls back to <see cref="DecodeResponse"/>.
+    /// </summary>
+    bool TryReadUsage(ReadOnlySpan<byte> json, out ResponseUsage usage)
+    {
+        usage = default;
+        return false;
+    }
+
     /// <summary>Encodes a buffered response for a client of this protocol.</summary>
     byte[] EncodeResponse(ChatResponse response);
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using LlmGateway.Providers.Canonical;
 using LlmGateway.Transforms.Abstractions;
@@ -5,8 +6,9 @@ using LlmGateway.Transforms.Abstractions;
 namespace LlmGateway.Transforms.Budget;
 
 /// <summary>
-/// Reads a pass-through JSON answer on the side: keeps a copy up to a cap while it is copied to
-/// the client, and at its end decodes the usage with the upstream codec. Gemini's
+/// Reads a pass-through JSON answer on the side: keeps a pooled copy up to a cap while it is
+/// copied to the client, and at its end reads the usage, model and stop reason with the upstream
+/// codec's usage-only scan (the full decode when the scan gives up). Gemini's
 /// <c>streamGenerateContent</c> without <c>alt=sse</c> is a JSON array of chunks; each element is
 /// fed to the stream decoder instead.
 /// </summary>
@@ -15,9 +17,12 @@ internal sealed class JsonUsageReader
     /// <summary>The largest answer kept for decoding; a larger one is charged an estimate from its size.</summary>
     public const int MaxBuffered = 1024 * 1024;
 
+    private const int FirstRent = 4 * 1024;
     private readonly IChatCodec _codec;
     private readonly UsageMeterFeature _meter;
-    private MemoryStream? _buffer = new();
+    private byte[]? _buffer;
+    private int _length;
+    private bool _overflowed;
     private long _total;
 
     public JsonUsageReader(IChatCodec codec, UsageMeterFeature meter)
@@ -29,37 +34,39 @@ internal sealed class JsonUsageReader
     public void Feed(ReadOnlySpan<byte> chunk)
     {
         _total += chunk.Length;
-        if (_buffer is null)
+        if (_overflowed)
         {
             return;
         }
 
-        if (_buffer.Length + chunk.Length > MaxBuffered)
+        if (_length + chunk.Length > MaxBuffered)
         {
-            _buffer.Dispose();
-            _buffer = null;
+            Release();
+            _overflowed = true;
             return;
         }
 
-        _buffer.Write(chunk);
+        Reserve(_length + chunk.Length);
+        chunk.CopyTo(_buffer.AsSpan(_length));
+        _length += chunk.Length;
     }
 
     public void Complete()
     {
         TokenUsage? usage = null;
-        if (_buffer is not null)
+        if (!_overflowed)
         {
             try
             {
-                usage = Decode(_buffer.GetBuffer().AsSpan(0, (int)_buffer.Length));
+                usage = Decode(_buffer.AsSpan(0, _length));
             }
             catch (Exception ex) when (ex is JsonException or TranslationException or InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException)
             {
                 usage = null;
             }
 
-            _buffer.Dispose();
-            _buffer = null;
+            Release();
+            _overflowed = true;
         }
 
         if (usage is null)
@@ -71,11 +78,45 @@ internal sealed class JsonUsageReader
         _meter.TryComplete(UsageCompletion.Complete);
     }
 
+    private void Reserve(int needed)
+    {
+        if (_buffer is not null && needed <= _buffer.Length)
+        {
+            return;
+        }
+
+        var grown = ArrayPool<byte>.Shared.Rent(Math.Min(Math.Max(needed, Math.Max(FirstRent, (_buffer?.Length ?? 0) * 2)), MaxBuffered));
+        if (_buffer is not null)
+        {
+            _buffer.AsSpan(0, _length).CopyTo(grown);
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+
+        _buffer = grown;
+    }
+
+    private void Release()
+    {
+        if (_buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+
+        _length = 0;
+    }
+
     private TokenUsage? Decode(ReadOnlySpan<byte> body)
     {
         var trimmed = body.TrimStart(" \t\r\n"u8);
         if (trimmed.IsEmpty || trimmed[0] != (byte)'[')
         {
+            if (_codec.TryReadUsage(body, out var scanned))
+            {
+                _meter.ReportResponse(scanned.Model, scanned.StopReason, scanned.RawStopReason);
+                return scanned.Usage;
+            }
+
             var response = _codec.DecodeResponse(body);
             _meter.ReportResponse(response.Model, response.StopReason, response.RawStopReason);
             return response.Usage;

@@ -27,6 +27,9 @@ public sealed class AnthropicCodec : IChatCodec
     public ChatResponse DecodeResponse(ReadOnlySpan<byte> json) => AnthropicResponseDecoder.Decode(json);
 
     /// <inheritdoc />
+    public bool TryReadUsage(ReadOnlySpan<byte> json, out ResponseUsage usage) => AnthropicUsageScan.TryRead(json, out usage);
+
+    /// <inheritdoc />
     public byte[] EncodeResponse(ChatResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);

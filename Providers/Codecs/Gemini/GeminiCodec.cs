@@ -26,6 +26,9 @@ public sealed class GeminiCodec : IChatCodec
     public ChatResponse DecodeResponse(ReadOnlySpan<byte> json) => GeminiResponseDecoder.Decode(json);
 
     /// <inheritdoc />
+    public bool TryReadUsage(ReadOnlySpan<byte> json, out ResponseUsage usage) => GeminiUsageScan.TryRead(json, out usage);
+
+    /// <inheritdoc />
     public byte[] EncodeResponse(ChatResponse response) => GeminiResponseEncoder.Encode(response);
 
     /// <inheritdoc />

@@ -7,17 +7,17 @@ namespace LlmGateway.Providers.Codecs.Gemini;
 internal static class GeminiUsage
 {
     public static TokenUsage Decode(JsonElement usage)
-    {
-        var prompt = CodecJson.IntOrZero(usage, "promptTokenCount");
-        var toolPrompt = CodecJson.IntOrZero(usage, "toolUsePromptTokenCount");
-        var candidates = CodecJson.IntOrZero(usage, "candidatesTokenCount");
-        var thoughts = CodecJson.IntOrZero(usage, "thoughtsTokenCount");
-        var total = CodecJson.IntOrZero(usage, "totalTokenCount");
+        => Create(CodecJson.IntOrZero(usage, "promptTokenCount"), CodecJson.IntOrZero(usage, "toolUsePromptTokenCount"),
+            CodecJson.IntOrZero(usage, "candidatesTokenCount"), CodecJson.IntOrZero(usage, "thoughtsTokenCount"),
+            CodecJson.IntOrZero(usage, "totalTokenCount"), CodecJson.IntOrZero(usage, "cachedContentTokenCount"));
 
+    /// <summary>The canonical usage from <c>usageMetadata</c>'s counts.</summary>
+    public static TokenUsage Create(int prompt, int toolPrompt, int candidates, int thoughts, int total, int cached)
+    {
         // Some model versions count thoughts inside candidatesTokenCount; then prompt + candidates == total.
         var inclusive = thoughts > 0 && total > 0 && prompt + toolPrompt + candidates == total;
         var output = inclusive ? candidates : candidates + thoughts;
-        return new TokenUsage(prompt + toolPrompt, output, CodecJson.IntOrZero(usage, "cachedContentTokenCount"), 0, thoughts);
+        return new TokenUsage(prompt + toolPrompt, output, cached, 0, thoughts);
     }
 
     public static void Write(Utf8JsonWriter writer, TokenUsage usage)

@@ -30,6 +30,9 @@ public sealed class OpenAIChatCodec : IChatCodec
     public ChatResponse DecodeResponse(ReadOnlySpan<byte> json) => OpenAIResponseDecoder.Decode(json);
 
     /// <inheritdoc />
+    public bool TryReadUsage(ReadOnlySpan<byte> json, out ResponseUsage usage) => OpenAIUsageScan.TryRead(json, out usage);
+
+    /// <inheritdoc />
     public byte[] EncodeResponse(ChatResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);

@@ -16,19 +16,11 @@ internal static class OpenAIUsage
             return null;
         }
 
-        var input = OpenAIJson.Count(usage, "prompt_tokens");
-        var output = OpenAIJson.Count(usage, "completion_tokens");
-        int cacheRead = 0, cacheWrite = 0, reasoning = 0;
+        int cached = 0, cacheWrite = 0, reasoning = 0;
         if (OpenAIJson.TryGet(usage, "prompt_tokens_details", JsonValueKind.Object, out var prompt))
         {
-            cacheRead = OpenAIJson.Count(prompt, "cached_tokens");
+            cached = OpenAIJson.Count(prompt, "cached_tokens");
             cacheWrite = OpenAIJson.Count(prompt, "cache_write_tokens");
-        }
-
-        if (cacheRead == 0)
-        {
-            // DeepSeek reports its cache hits outside prompt_tokens_details.
-            cacheRead = OpenAIJson.Count(usage, "prompt_cache_hit_tokens");
         }
 
         if (OpenAIJson.TryGet(usage, "completion_tokens_details", JsonValueKind.Object, out var completion))
@@ -36,8 +28,14 @@ internal static class OpenAIUsage
             reasoning = OpenAIJson.Count(completion, "reasoning_tokens");
         }
 
-        return new TokenUsage(input, output, cacheRead, cacheWrite, reasoning);
+        return Create(OpenAIJson.Count(usage, "prompt_tokens"), OpenAIJson.Count(usage, "completion_tokens"),
+            cached, cacheWrite, OpenAIJson.Count(usage, "prompt_cache_hit_tokens"), reasoning);
     }
+
+    /// <summary>The canonical usage from OpenAI's counts (<paramref name="cacheHit"/>: DeepSeek's prompt_cache_hit_tokens).</summary>
+    public static TokenUsage Create(int input, int output, int cached, int cacheWrite, int cacheHit, int reasoning)
+        // DeepSeek reports its cache hits outside prompt_tokens_details.
+        => new(input, output, cached == 0 ? cacheHit : cached, cacheWrite, reasoning);
 
     public static void Write(Utf8JsonWriter json, TokenUsage usage)
     {
