@@ -77,6 +77,27 @@ public sealed class CaptureRetentionTests
         }
     }
 
+    [Test]
+    public void RecordRate_MoreThanMaxRecordsPerSecond_ExtraDroppedAndCountedUntilTheNextSecond()
+    {
+        using var sink = Sink(new CaptureOptions { MaxRecordsPerSecond = 3 });
+        Time.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerSecond - (Time.GetUtcNow().UtcTicks % TimeSpan.TicksPerSecond))); // the start of a second
+
+        var first = Enumerable.Range(0, 5).Select(i => sink.TryEnqueue(Exchange("req_a" + i))).ToList();
+        Time.Advance(TimeSpan.FromMilliseconds(999));
+        var sameSecond = sink.TryEnqueue(Exchange("req_b"));
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+        var nextSecond = sink.TryEnqueue(Exchange("req_c"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first, Is.EqualTo(new[] { true, true, true, false, false }));
+            Assert.That(sameSecond, Is.False);
+            Assert.That(nextSecond, Is.True);
+            Assert.That(sink.Dropped, Is.EqualTo(3));
+        });
+    }
+
     private SqliteCaptureSink Sink(CaptureOptions options) => new(_database, options, () => [], Time, NullLogger<SqliteCaptureSink>.Instance);
 
     /// <summary>Queues one small capture per time (ids req_0, req_1, ...) and waits until the writer has stored them.</summary>
@@ -108,6 +129,20 @@ public sealed class CaptureRetentionTests
             await Task.Delay(10);
         }
     }
+
+    private CapturedExchange Exchange(string id) => new()
+    {
+        RequestId = id,
+        StartedAt = Time.GetUtcNow(),
+        Duration = TimeSpan.FromMilliseconds(5),
+        Outcome = "ok",
+        Method = "POST",
+        PathAndQuery = "/v1/chat/completions",
+        RequestHeaders = [],
+        RequestBody = new CaptureBuffer(1024),
+        Status = 200,
+        ResponseHeaders = [],
+    };
 
     private async Task<List<string>> IdsAsync()
     {

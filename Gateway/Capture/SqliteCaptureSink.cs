@@ -23,6 +23,9 @@ public sealed partial class SqliteCaptureSink : ICaptureSink, IStoreStartupTask,
     private readonly Task _writer;
     private long _written;
     private long _dropped;
+    private readonly Lock _rate = new();
+    private long _rateWindow;
+    private int _rateCount;
     private SqliteConnection? _connection;
 
     /// <summary>Creates the sink and starts its writer; <paramref name="secrets"/> gives the configured secrets to scrub (read per batch, so reloads apply).</summary>
@@ -44,6 +47,34 @@ public sealed partial class SqliteCaptureSink : ICaptureSink, IStoreStartupTask,
         _writer = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
+    /// <summary>Counts the exchange against this second's <see cref="CaptureOptions.MaxRecordsPerSecond"/>.</summary>
+    private bool WithinRate()
+    {
+        var limit = _options.MaxRecordsPerSecond;
+        if (limit == 0)
+        {
+            return true;
+        }
+
+        var second = _time.GetUtcNow().UtcTicks / TimeSpan.TicksPerSecond;
+        lock (_rate)
+        {
+            if (second != _rateWindow)
+            {
+                _rateWindow = second;
+                _rateCount = 0;
+            }
+
+            if (_rateCount >= limit)
+            {
+                return false;
+            }
+
+            _rateCount++;
+            return true;
+        }
+    }
+
     /// <inheritdoc />
     public int MaxBodyBytes => _options.MaxBodyBytes;
 
@@ -57,6 +88,13 @@ public sealed partial class SqliteCaptureSink : ICaptureSink, IStoreStartupTask,
     public bool TryEnqueue(CapturedExchange exchange)
     {
         ArgumentNullException.ThrowIfNull(exchange);
+        if (!WithinRate())
+        {
+            exchange.Dispose();
+            CountDropped(1, "more captures arrived this second than Gateway:Capture:MaxRecordsPerSecond");
+            return false;
+        }
+
         if (_queue.Writer.TryWrite(exchange))
         {
             return true;
