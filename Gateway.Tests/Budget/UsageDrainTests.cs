@@ -172,7 +172,7 @@ public sealed class UsageDrainTests
                 Assert.That(async () => await sending, Throws.InstanceOf<OperationCanceledException>());
             }
 
-            var drained = await EventuallyAsync(() => _drains.Active == 1, TimeSpan.FromSeconds(3));
+            var drained = await EventuallyAsync(() => _drains.Active == 1, attempts: 300);
             resume.TrySetResult();
             await _kit.Ledger.WaitForCountAsync(recordsBefore + 1);
             var written = requestId is null ? _kit.Ledger.Records()[recordsBefore].Record : (await _kit.Ledger.WaitForAsync(requestId)).Record;
@@ -311,10 +311,9 @@ public sealed class UsageDrainTests
         return requestId;
     }
 
-    private static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan within)
+    private static async Task<bool> EventuallyAsync(Func<bool> condition, int attempts)
     {
-        var until = DateTime.UtcNow + within;
-        while (!condition() && DateTime.UtcNow < until)
+        for (var i = 0; i < attempts && !condition(); i++)
         {
             await Task.Delay(10);
         }
@@ -323,12 +322,5 @@ public sealed class UsageDrainTests
     }
 
     private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        for (var i = 0; i < 1000 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.That(condition(), Is.True, what);
-    }
+        => Assert.That(await EventuallyAsync(condition, attempts: 1000), Is.True, what);
 }

@@ -169,8 +169,9 @@ public sealed class ConfigurationTests
 
     private static async Task<string> EventuallyAsync(Func<Task<string>> probe, string expected, bool contains = false)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        // Bounded attempts (a reload shows within about a second; 150 x 100 ms is ample).
         string last;
+        var attempt = 0;
         do
         {
             last = await probe();
@@ -181,7 +182,7 @@ public sealed class ConfigurationTests
 
             await Task.Delay(100);
         }
-        while (DateTime.UtcNow < deadline);
+        while (++attempt < 150);
         return last;
     }
 }
