@@ -5,7 +5,7 @@ using LlmGateway.Bench.Upstream;
 // POST /v1/chat/completions answers in OpenAI's format, POST /v1/messages in Anthropic's. A body
 // with "stream":true gets a paced SSE stream (Events content events, IntervalMs apart, each
 // carrying its write time); otherwise a fixed JSON answer with Content-Length. A body containing
-// "bench-hold" gets one content event and then an idle open stream until the client leaves.
+// "bench-hold" gets one content event and then an idle open stream until POST /bench/release (or the client leaves).
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 var pacing = new Pacing(

@@ -8,9 +8,18 @@ namespace LlmGateway.Bench.Upstream;
 /// <summary>Reads a request to its end and answers it in the protocol its path names.</summary>
 internal static class Replies
 {
+    private static CancellationTokenSource _release = new();
+
     public static async Task AnswerAsync(HttpContext context, Pacing pacing)
     {
         var request = context.Request;
+        if (request.Path == "/bench/release" && HttpMethods.IsPost(request.Method))
+        {
+            // Ends every held stream normally (the harness's idle-stream point is over).
+            await Interlocked.Exchange(ref _release, new CancellationTokenSource()).CancelAsync();
+            return;
+        }
+
         var wire = request.Path.Value switch
         {
             "/v1/chat/completions" => Wire.OpenAI,
@@ -41,7 +50,15 @@ internal static class Replies
             await WriteStampedAsync(writer, wire.Preamble, wire, context.RequestAborted);
             if (hold)
             {
-                await Task.Delay(Pacing.MaxHold, context.RequestAborted);
+                using var held = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _release.Token);
+                try
+                {
+                    await Task.Delay(Pacing.MaxHold, held.Token);
+                }
+                catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+                {
+                    // Released: finish the stream like any other.
+                }
             }
             else
             {
