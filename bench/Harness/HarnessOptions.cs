@@ -7,11 +7,14 @@ internal sealed record HarnessOptions
 {
     public string Mode { get; init; } = "quick";
 
-    public int Rounds { get; init; } = 3;
+    public int Rounds { get; init; } = 1;
 
     public double WarmupSeconds { get; init; } = 1;
 
     public double Seconds { get; init; } = 3;
+
+    /// <summary>Load on every row once, before the first point.</summary>
+    public double StartupWarmupSeconds { get; init; } = 3;
 
     public double LatencySeconds { get; init; } = 3;
 
@@ -35,7 +38,12 @@ internal sealed record HarnessOptions
 
     public string LoadCpus { get; init; } = "1";
 
-    public bool Pin { get; init; } = Environment.ProcessorCount >= 2;
+    public bool Pin { get; init; } = MachineCpus >= 2;
+
+    /// <summary>The machine's CPUs (Environment.ProcessorCount only sees the harness's own affinity, one core).</summary>
+    public static int MachineCpus { get; } = File.Exists("/proc/cpuinfo")
+        ? Math.Max(1, File.ReadLines("/proc/cpuinfo").Count(l => l.StartsWith("processor", StringComparison.Ordinal)))
+        : Environment.ProcessorCount;
 
     public string Wrk { get; init; } = "wrk";
 
@@ -43,6 +51,11 @@ internal sealed record HarnessOptions
 
     /// <summary>The Portkey gateway's entry script (node), when installed.</summary>
     public string? Portkey { get; init; }
+
+    /// <summary>A script preloaded into Portkey's process that binds it to 127.0.0.1.</summary>
+    public string? PortkeyPreload { get; init; }
+
+    public string Node { get; init; } = "node";
 
     /// <summary>Environment variables set on the .NET proxies of one extra variant row (e.g. DOTNET_gcServer=0).</summary>
     public Dictionary<string, string?> VariantEnvironment { get; init; } = [];
@@ -61,7 +74,7 @@ internal sealed record HarnessOptions
           --variant <K=V>         adds a row "variant": the full-chain gateway with this environment variable (repeatable)
           --root <dir>            repository root (default: found from the working directory)
           --configuration <c>     build configuration of the .NET processes (default Release)
-          --wrk <path>  --nginx <path>  --portkey <entry.js>
+          --wrk <path>  --nginx <path>  --node <path>  --portkey <entry.js>  --portkey-preload <file.cjs>
           --no-pin                do not pin processes to cores
           --output <file>         also write the Markdown report to this file
         """;
@@ -77,12 +90,12 @@ internal sealed record HarnessOptions
                 "--quick" => options,
                 "--full" => options with
                 {
-                    Mode = "full", Rounds = 3, WarmupSeconds = 2, Seconds = 8, LatencySeconds = 8,
+                    Mode = "full", Rounds = 3, WarmupSeconds = 2, StartupWarmupSeconds = 6, Seconds = 8, LatencySeconds = 8,
                     Connections = [32, 128], Streams = [1, 32, 128], IdleStreams = 1000,
                 },
                 "--smoke" => options with
                 {
-                    Mode = "smoke", Rounds = 1, WarmupSeconds = 0.5, Seconds = 1, LatencySeconds = 1,
+                    Mode = "smoke", Rounds = 1, WarmupSeconds = 0.5, StartupWarmupSeconds = 1, Seconds = 1, LatencySeconds = 1,
                     Connections = [8], Streams = [2], IdleStreams = 20,
                 },
                 "--rounds" => options with { Rounds = (int)Number(Next(), 1, 20, "--rounds") },
@@ -95,6 +108,8 @@ internal sealed record HarnessOptions
                 "--wrk" => options with { Wrk = Next() },
                 "--nginx" => options with { Nginx = Next() },
                 "--portkey" => options with { Portkey = Next() },
+                "--portkey-preload" => options with { PortkeyPreload = Next() },
+                "--node" => options with { Node = Next() },
                 "--no-pin" => options with { Pin = false },
                 "--output" => options with { Output = Next() },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),

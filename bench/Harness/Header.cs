@@ -20,7 +20,7 @@ internal static class Header
         return string.Create(CultureInfo.InvariantCulture, $"""
             ## Benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC ({options.Mode} mode)
 
-            {cpu}, {Environment.ProcessorCount} cores, {os ?? RuntimeInformation.OSDescription}; load average at the end {load}.
+            {cpu}, {HarnessOptions.MachineCpus} cores, {os ?? RuntimeInformation.OSDescription}; load average at the end {load}.
             {string.Join(" · ", versions)}.
             {(options.Pin ? $"Proxy under test alone on cpu {options.ProxyCpus}; wrk, stream client and fake upstream on cpu {options.LoadCpus}." : "No core pinning.")}
             Every point: {options.Rounds} round(s), rows interleaved in an order rotated each round, {options.WarmupSeconds} s discarded warm-up, {options.Seconds} s measured; cells give the median (min–max); a trial with any error is void.

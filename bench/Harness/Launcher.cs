@@ -83,14 +83,13 @@ internal sealed class Launcher(HarnessOptions options)
         }
 
         var prefix = Directory.CreateTempSubdirectory("llmgw-bench-nginx-").FullName;
-        Directory.CreateDirectory(Path.Combine(prefix, "logs"));
         var port = ManagedProcess.FreePort();
         var template = await File.ReadAllTextAsync(Path.Combine(options.Root, "bench/peers/nginx.conf"));
         await File.WriteAllTextAsync(Path.Combine(prefix, "nginx.conf"), template
             .Replace("@LISTEN_PORT@", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@UPSTREAM_PORT@", upstream.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
         var process = ManagedProcess.Start("nginx", options.Nginx,
-            ["-p", prefix, "-c", Path.Combine(prefix, "nginx.conf"), "-g", "daemon off;"], ProxyCpus);
+            ["-p", prefix + "/", "-e", Path.Combine(prefix, "error.log"), "-c", Path.Combine(prefix, "nginx.conf"), "-g", "daemon off;"], ProxyCpus);
         var target = new Target("nginx", "nginx, proxy_buffering off", new Uri($"http://127.0.0.1:{port}/v1/chat/completions"), process);
         target.TempPaths.Add(prefix);
         await process.WaitListeningAsync(port, StartTimeout);
@@ -106,8 +105,11 @@ internal sealed class Launcher(HarnessOptions options)
         }
 
         var port = ManagedProcess.FreePort();
-        var process = ManagedProcess.Start("Portkey gateway", "node", [options.Portkey, $"--port={port}"], ProxyCpus,
-            new Dictionary<string, string?> { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["NODE_ENV"] = "production" });
+        // The preload makes it listen on 127.0.0.1 only (it binds every interface otherwise); --headless: no web UI.
+        List<string> args = options.PortkeyPreload is null ? [] : ["--require", options.PortkeyPreload];
+        args.AddRange([options.Portkey, $"--port={port}", "--headless"]);
+        var process = ManagedProcess.Start("Portkey gateway", options.Node, args, ProxyCpus,
+            new Dictionary<string, string?> { ["NODE_ENV"] = "production" });
         var target = new Target("portkey", "Portkey gateway (Node.js)", new Uri($"http://127.0.0.1:{port}/v1/chat/completions"), process);
         target.Headers["x-portkey-provider"] = "openai";
         target.Headers["x-portkey-custom-host"] = new Uri(upstream, "v1").AbsoluteUri;

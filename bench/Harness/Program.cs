@@ -21,6 +21,7 @@ Console.CancelKeyPress += (_, e) =>
 
 var scratch = Directory.CreateTempSubdirectory("llmgw-bench-run-").FullName;
 var targets = new List<Target>();
+var starters = new Dictionary<string, Func<Task<Target?>>>();
 try
 {
     var launcher = new Launcher(options);
@@ -55,9 +56,8 @@ try
                 return;
             }
 
-            await Task.Delay(300);
-            target.IdleRssBytes = target.Process is null ? 0 : ProcFs.RssBytes(target.Process.Pid);
             targets.Add(target);
+            starters[id] = start;
             Runner.Progress($"{id} ready ({target.Url})");
         }
         catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException or HttpRequestException)
@@ -91,7 +91,7 @@ try
 
     await StartAsync("portkey", () => launcher.StartPortkeyAsync(upstreamUrl), "Portkey gateway not installed (bench/run installs it)");
 
-    var runner = new Runner(options, targets, upstream, upstreamUrl, scratch);
+    var runner = new Runner(options, targets, starters, upstream, upstreamUrl, scratch);
     foreach (var skipped in results.Skipped)
     {
         runner.Results.Skipped.Add(skipped);

@@ -12,6 +12,12 @@ internal sealed record StreamTrial(double AnswersPerSecond, double TtftP50, doub
     public bool IsVoid => Errors > 0 || double.IsNaN(TtftP50);
 }
 
+/// <summary>One memory trial, on a fresh process: its RSS once warmed up and idle, and what each open idle stream added.</summary>
+internal sealed record MemoryTrial(double IdleRssBytes, double BytesPerStream, long Errors, string? ErrorText)
+{
+    public bool IsVoid => Errors > 0;
+}
+
 /// <summary>Everything one run measured, by point and row id.</summary>
 internal sealed class Results
 {
@@ -21,7 +27,7 @@ internal sealed class Results
 
     public Dictionary<(int Streams, string Row), List<StreamTrial>> Streams { get; } = [];
 
-    public Dictionary<string, List<Trial>> Memory { get; } = [];
+    public Dictionary<string, List<MemoryTrial>> Memory { get; } = [];
 
     /// <summary>Trials that failed outright (the harness could not complete them), as lines for the report.</summary>
     public List<string> Failures { get; } = [];
@@ -46,5 +52,8 @@ internal sealed class Results
         map.TryGetValue(key, out var list) ? [.. list.Where(t => !isVoid(t)).Select(pick)] : [];
 
     public static List<double> Valid(Dictionary<string, List<Trial>> map, string key, Func<Trial, double> pick) =>
+        map.TryGetValue(key, out var list) ? [.. list.Where(t => !t.IsVoid).Select(pick)] : [];
+
+    public static List<double> Valid(Dictionary<string, List<MemoryTrial>> map, string key, Func<MemoryTrial, double> pick) =>
         map.TryGetValue(key, out var list) ? [.. list.Where(t => !t.IsVoid).Select(pick)] : [];
 }

@@ -7,7 +7,8 @@ namespace LlmGateway.Bench.Harness;
 /// Runs every point: each is repeated <see cref="HarnessOptions.Rounds"/> times, and within a round
 /// the rows take turns in an order rotated every round, each after a discarded warm-up.
 /// </summary>
-internal sealed class Runner(HarnessOptions options, IReadOnlyList<Target> targets, ManagedProcess upstream, Uri upstreamUrl, string scratch)
+internal sealed class Runner(HarnessOptions options, IReadOnlyList<Target> targets, IReadOnlyDictionary<string, Func<Task<Target?>>> starters,
+    ManagedProcess upstream, Uri upstreamUrl, string scratch)
 {
     public const int Events = 24;
     public const double IntervalMs = 5;
@@ -16,6 +17,15 @@ internal sealed class Runner(HarnessOptions options, IReadOnlyList<Target> targe
 
     public async Task RunAsync()
     {
+        // Before any point: every row once under load (JIT tiering, connection pools, Node's
+        // optimiser; Portkey runs at a tenth of its speed for its first seconds).
+        foreach (var target in targets)
+        {
+            _ = await Wrk.RunAsync(options.Wrk, target, 32, TimeSpan.FromSeconds(options.StartupWarmupSeconds), scratch);
+            _ = await StreamLoad.RunAsync(target, 8, TimeSpan.Zero, TimeSpan.FromSeconds(Math.Max(1, options.StartupWarmupSeconds / 3)), Events);
+            Progress($"warmed up {target.Id}");
+        }
+
         foreach (var connections in options.Connections)
         {
             await ForEachRoundAsync($"throughput c={connections}", target => ThroughputAsync(target, connections));
@@ -105,13 +115,22 @@ internal sealed class Runner(HarnessOptions options, IReadOnlyList<Target> targe
             $"{trial.AnswersPerSecond:0.0} answers/s, TTFT p50 {trial.TtftP50 / 1000:0.000} ms, relay p50 {trial.RelayP50 / 1000:0.000} / p99 {trial.RelayP99 / 1000:0.000} ms, {trial.CpuPerAnswer:0} µs CPU/answer{Errors(trial.Errors, trial.ErrorText)}");
     }
 
-    private async Task<string> IdleAsync(Target target)
+    /// <summary>
+    /// On a fresh process of the row (a runtime keeps the heap it grew, so a second measurement on
+    /// the same process sees the first one's memory reused): warm it up, note its idle RSS, then
+    /// open the idle streams.
+    /// </summary>
+    private async Task<string> IdleAsync(Target running)
     {
+        using var target = await starters[running.Id]() ?? throw new InvalidOperationException($"{running.Id} did not start again.");
+        _ = await Wrk.RunAsync(options.Wrk, target, 32, TimeSpan.FromSeconds(1), scratch);
+        _ = await StreamLoad.RunAsync(target, 8, TimeSpan.Zero, TimeSpan.FromSeconds(1), Events);
+        await Task.Delay(1000);
+        var idle = ProcFs.RssBytes(target.Process!.Pid);
         var result = await IdleStreams.MeasureAsync(target, options.IdleStreams, upstreamUrl);
-        var trial = new Trial(result.BytesPerStream, double.NaN, double.NaN, double.NaN, result.Errors, result.FirstError);
+        var trial = new MemoryTrial(idle, result.BytesPerStream, result.Errors, result.FirstError);
         Results.Add(Results.Memory, target.Id, trial);
-        await Task.Delay(500);
-        return string.Create(CultureInfo.InvariantCulture, $"{result.BytesPerStream / 1024:0.0} KiB per open stream{Errors(trial.Errors, trial.ErrorText)}");
+        return string.Create(CultureInfo.InvariantCulture, $"idle RSS {idle / 1048576:0.0} MiB, {result.BytesPerStream / 1024:0.0} KiB per open stream{Errors(trial.Errors, trial.ErrorText)}");
     }
 
     private async Task WarmUpAsync(Target target, int connections)

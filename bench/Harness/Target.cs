@@ -20,9 +20,6 @@ internal sealed class Target(string id, string label, Uri url, ManagedProcess? p
     /// <summary>The model the body asks for (an Anthropic model on the translation row).</summary>
     public string Model { get; init; } = "gpt-4o";
 
-    /// <summary>Resident memory after start-up and one request, before any load.</summary>
-    public long IdleRssBytes { get; set; }
-
     /// <summary>Temporary files and directories to delete with the row.</summary>
     public List<string> TempPaths { get; } = [];
 
