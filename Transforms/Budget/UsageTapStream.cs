@@ -14,6 +14,7 @@ namespace LlmGateway.Transforms.Budget;
 internal sealed class UsageTapStream : Stream
 {
     private const int ReadSize = 16 * 1024;
+    private const int PendingSize = 1024;
     private readonly Stream _inner;
     private readonly UsageMeterFeature _meter;
     private readonly SseUsageScanner? _sse;
@@ -21,7 +22,6 @@ internal sealed class UsageTapStream : Stream
     private readonly ArrayBufferWriter<byte>? _pending;
     private readonly UsageDrains? _drains;
     private readonly CancellationToken _clientAborted;
-    private byte[]? _readBuffer;
     private int _pendingOffset;
     private bool _ended;
 
@@ -43,7 +43,8 @@ internal sealed class UsageTapStream : Stream
         _clientAborted = clientAborted;
         if (sse?.Rewrites == true)
         {
-            _pending = new ArrayBufferWriter<byte>(ReadSize);
+            // Sized by the events it holds (a few hundred bytes each), not by a read: an open stream keeps it.
+            _pending = new ArrayBufferWriter<byte>(PendingSize);
         }
     }
 
@@ -108,15 +109,25 @@ internal sealed class UsageTapStream : Stream
                 return 0;
             }
 
-            _readBuffer ??= ArrayPool<byte>.Shared.Rent(ReadSize);
-            var read = await ReadInnerAsync(_readBuffer, cancellationToken);
-            if (read == 0)
+            // Wait for data with a zero-byte read, then hold a pooled buffer only for the read and the scan:
+            // an idle open stream keeps no read buffer (1,000 idle streams would keep 16 MiB).
+            await ReadInnerAsync(Memory<byte>.Empty, cancellationToken);
+            var readBuffer = ArrayPool<byte>.Shared.Rent(ReadSize);
+            try
             {
-                End();
-                continue;
-            }
+                var read = await ReadInnerAsync(readBuffer, cancellationToken);
+                if (read == 0)
+                {
+                    End();
+                    continue;
+                }
 
-            _sse!.Feed(_readBuffer.AsSpan(0, read), _pending);
+                _sse!.Feed(readBuffer.AsSpan(0, read), _pending);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(readBuffer);
+            }
         }
     }
 
@@ -158,12 +169,6 @@ internal sealed class UsageTapStream : Stream
             {
                 _inner.Dispose();
                 _readCts?.Dispose();
-            }
-
-            if (_readBuffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_readBuffer);
-                _readBuffer = null;
             }
         }
 

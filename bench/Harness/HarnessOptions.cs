@@ -70,6 +70,7 @@ internal sealed record HarnessOptions
           --rounds <n>            repeats of every point, interleaved across rows (1..20)
           --seconds <s>           measured window of a throughput or stream point (1..120)
           --warmup <s>            discarded warm-up before every point (0..60)
+          --idle-streams <n>      open idle streams of the memory point (1..5000)
           --only <ids>            comma-separated row ids (direct,nginx,yarp,gw-pass,gw-keys,gw-budget,gw-capture,gw-translate,portkey,variant)
           --variant <K=V>         adds a row "variant": the full-chain gateway with this environment variable (repeatable)
           --root <dir>            repository root (default: found from the working directory)
@@ -100,6 +101,7 @@ internal sealed record HarnessOptions
                 },
                 "--rounds" => options with { Rounds = (int)Number(Next(), 1, 20, "--rounds") },
                 "--seconds" => options with { Seconds = Number(Next(), 1, 120, "--seconds"), LatencySeconds = Number(args[i], 1, 120, "--seconds") },
+                "--idle-streams" => options with { IdleStreams = (int)Number(Next(), 1, 5000, "--idle-streams") },
                 "--warmup" => options with { WarmupSeconds = Number(Next(), 0, 60, "--warmup") },
                 "--only" => options with { Only = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] },
                 "--variant" => options with { VariantEnvironment = AddVariable(options.VariantEnvironment, Next()) },
