@@ -106,21 +106,7 @@ public sealed class CaptureRetentionTests
         var count = 0;
         foreach (var at in times)
         {
-            var body = new CaptureBuffer(sink.MaxBodyBytes);
-            body.Append("{\"model\":\"m\",\"messages\":[]}"u8);
-            Assert.That(sink.TryEnqueue(new CapturedExchange
-            {
-                RequestId = "req_" + count++,
-                StartedAt = at,
-                Duration = TimeSpan.FromMilliseconds(5),
-                Outcome = "ok",
-                Method = "POST",
-                PathAndQuery = "/v1/chat/completions",
-                RequestHeaders = [new("Content-Type", "application/json")],
-                RequestBody = body,
-                Status = 200,
-                ResponseHeaders = [],
-            }), Is.True);
+            Assert.That(sink.TryEnqueue(ChatExchanges.Post("req_" + count++, at, "{\"model\":\"m\",\"messages\":[]}"u8)), Is.True);
         }
 
         for (var attempt = 0; sink.Written < count; attempt++)

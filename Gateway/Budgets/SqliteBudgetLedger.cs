@@ -15,10 +15,14 @@ namespace LlmGateway.Budgets;
 /// and across processes sharing the file, and each operation sees the ones queued before it.
 /// </summary>
 /// <remarks>
-/// <para>Writers of this process queue on an in-memory channel rather than on SQLite's busy
-/// handler, which sleeps in steps of up to 100 ms and would cap throughput under contention.
-/// An operation that waits in the queue longer than <see cref="BusyTimeout"/>, or a batch that
-/// cannot get the write lock from another process within it, fails; a reservation then answers
+/// <para>The ledger's operations queue on an in-memory channel, and each batch takes the
+/// database's <see cref="SqliteDatabase.WriteGate"/> (shared with the capture writer and the
+/// key and budget stores) around its transaction, so no writer of this process ever reaches
+/// SQLite's busy handler: on the shipped native build (no <c>usleep</c>) it sleeps in steps of
+/// one whole second, and a single collision would cost a reservation a second. Only another
+/// process's transaction still sends a batch there. An operation that waits in the queue longer
+/// than <see cref="BusyTimeout"/>, or a batch that cannot get the gate, or the write lock from
+/// another process, within it, fails; a reservation then answers
 /// <see cref="ReserveOutcome.StoreUnavailable"/> (fail closed). A refused or failing operation
 /// rolls back only its own savepoint; a failed commit fails every operation of the batch.</para>
 /// <para>Settlement and release never throw: a failure is retried, then logged, and the
@@ -55,7 +59,7 @@ public sealed partial class SqliteBudgetLedger : IBudgetLedger, IStoreStartupTas
         _writer = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>How long a write waits for the database (this process's queue, then another process's lock).</summary>
+    /// <summary>How long a write waits for the database (this process's queue, then the write gate, then another process's lock).</summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Attempts of a settlement or release before it is left to the next start's sweep.</summary>
@@ -264,6 +268,7 @@ public sealed partial class SqliteBudgetLedger : IBudgetLedger, IStoreStartupTas
             }
 
             var statements = _statements!;
+            using var gate = _database.WriteGate.Enter(BusyTimeout);
             statements.Begin.ExecuteNonQuery();
             try
             {

@@ -22,6 +22,7 @@ public sealed class SqliteBudgetStore : IBudgetStore
         ArgumentNullException.ThrowIfNull(budget);
         var created = new Budget(BudgetIds.Generate(), budget.Name, budget.LimitMicros, budget.Period, budget.WarningThreshold, OwnerKeyId: null, Truncate(_time.GetUtcNow()));
         await using var connection = await _database.OpenAsync(cancellationToken);
+        using var gate = await _database.WriteGate.EnterAsync(cancellationToken);
         await using var transaction = SqliteDatabase.BeginWrite(connection);
         await BudgetSql.InsertAsync(connection, transaction, created, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -49,6 +50,7 @@ public sealed class SqliteBudgetStore : IBudgetStore
     {
         ArgumentNullException.ThrowIfNull(update);
         await using var connection = await _database.OpenAsync(cancellationToken);
+        using var gate = await _database.WriteGate.EnterAsync(cancellationToken);
         await using var transaction = SqliteDatabase.BeginWrite(connection);
         var current = (await BudgetSql.SelectAsync(connection, transaction, id, cancellationToken))?.ToBudget();
         if (current is null)
@@ -76,6 +78,7 @@ public sealed class SqliteBudgetStore : IBudgetStore
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
+        using var gate = await _database.WriteGate.EnterAsync(cancellationToken);
         await using var transaction = SqliteDatabase.BeginWrite(connection);
         var changed = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE budgets SET deleted = 1 WHERE id = @id AND deleted = 0;", new { id }, transaction, cancellationToken: cancellationToken));

@@ -7,7 +7,7 @@ namespace LlmGateway.Capture;
 /// <summary>Retention: captures past <see cref="CaptureOptions.MaxAge"/>, then the oldest beyond <see cref="CaptureOptions.MaxTotalBytes"/>.</summary>
 public sealed partial class SqliteCaptureSink
 {
-    // Deleted in small transactions: a long one would hold the write lock the budget ledger needs.
+    // Deleted in small transactions, each taking the write gate on its own: a long one would hold up the budget ledger.
     private const int DeleteChunk = 500;
 
     private const string DeleteOldSql =
@@ -30,8 +30,8 @@ public sealed partial class SqliteCaptureSink
         {
             await using var connection = await _database.OpenAsync(cancellationToken);
             var cutoff = (_time.GetUtcNow() - _options.MaxAge).ToUnixTimeMilliseconds();
-            var byAge = await DeleteAllAsync(connection, DeleteOldSql, new { cutoff, chunk = DeleteChunk }, cancellationToken);
-            var bySize = await DeleteAllAsync(connection, DeleteOverSizeSql, new { max = _options.MaxTotalBytes, chunk = DeleteChunk }, cancellationToken);
+            var byAge = await DeleteAllAsync(connection, _database.WriteGate, DeleteOldSql, new { cutoff, chunk = DeleteChunk }, cancellationToken);
+            var bySize = await DeleteAllAsync(connection, _database.WriteGate, DeleteOverSizeSql, new { max = _options.MaxTotalBytes, chunk = DeleteChunk }, cancellationToken);
             if (byAge + bySize > 0)
             {
                 LogRetention(_logger, byAge, bySize);
@@ -46,11 +46,12 @@ public sealed partial class SqliteCaptureSink
         }
     }
 
-    private static async Task<int> DeleteAllAsync(SqliteConnection connection, string sql, object parameters, CancellationToken cancellationToken)
+    private static async Task<int> DeleteAllAsync(SqliteConnection connection, SqliteWriteGate writeGate, string sql, object parameters, CancellationToken cancellationToken)
     {
         var total = 0;
         while (true)
         {
+            using var gate = await writeGate.EnterAsync(cancellationToken);
             await using var transaction = SqliteDatabase.BeginWrite(connection);
             var deleted = await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);

@@ -10,7 +10,7 @@ public sealed partial class SqliteCaptureSink
 {
     private const int MaxBatch = 64;
 
-    // Keeps each write transaction short, so the budget ledger sharing the file never waits long for the lock.
+    // Keeps each write transaction short, so the budget ledger sharing the file never waits long for the write gate.
     private const long MaxBatchBytes = 4 * 1024 * 1024;
 
     private void WriteLoop()
@@ -100,6 +100,9 @@ public sealed partial class SqliteCaptureSink
         try
         {
             _connection ??= OpenWriterConnection();
+
+            // Redacted above, outside the gate: only the inserts hold up the budget ledger's next batch.
+            using var gate = _database.WriteGate.Enter();
             using var transaction = SqliteDatabase.BeginWrite(_connection);
             _connection.Execute(CaptureRow.Insert, rows, transaction);
             transaction.Commit();

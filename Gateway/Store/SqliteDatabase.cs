@@ -8,14 +8,26 @@ namespace LlmGateway.Store;
 /// schema up to date once per process, before the first use.
 /// </summary>
 /// <remarks>
-/// Per connection: <c>busy_timeout=5000</c> (a writer waits for another instead of failing with
+/// <para>Per connection: <c>busy_timeout=5000</c> (a writer waits for another instead of failing with
 /// "database is locked"), <c>foreign_keys=ON</c>, <c>synchronous=NORMAL</c> (safe with WAL:
 /// a power cut may lose the last commits, never corrupt the file). The file itself is switched
-/// to WAL once, so readers never block the writer. Connections are pooled by Microsoft.Data.Sqlite.
+/// to WAL once, so readers never block the writer. Connections are pooled by Microsoft.Data.Sqlite.</para>
+/// <para>Every write transaction of this process takes <see cref="WriteGate"/> around
+/// <c>BEGIN IMMEDIATE</c>…<c>COMMIT</c>, so this process's writers queue in memory and never reach
+/// SQLite's busy handler: on the shipped native build (no <c>usleep</c>) that handler sleeps in
+/// steps of one whole second, so any collision costs at least a second. It is still what
+/// arbitrates between processes sharing the file (and between two <see cref="SqliteDatabase"/>
+/// instances on one file, which count as two processes here): a write that meets another
+/// process's transaction waits 1 s, 2 s… up to the 5 s busy timeout, then fails with SQLITE_BUSY.
+/// Keep one instance per file per process (the DI singleton).</para>
 /// </remarks>
 public sealed class SqliteDatabase
 {
     private const string ConnectionPragmas = "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+
+    /// <summary>How long a write waits for another (this process's gate, or SQLite's busy timeout for another process).</summary>
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(5);
+
     private static int s_providerInitialized;
 
     private readonly SemaphoreSlim _migrationLock = new(1, 1);
@@ -44,6 +56,9 @@ public sealed class SqliteDatabase
 
     /// <summary>The database file's full path.</summary>
     public string Path { get; }
+
+    /// <summary>The gate every write transaction of this process takes around <c>BEGIN IMMEDIATE</c>…<c>COMMIT</c>.</summary>
+    public SqliteWriteGate WriteGate { get; } = new(BusyTimeout);
 
     internal string ConnectionString { get; }
 
@@ -74,7 +89,7 @@ public sealed class SqliteDatabase
     /// <summary>
     /// Starts a write transaction that takes the write lock up front (<c>BEGIN IMMEDIATE</c>):
     /// a deferred transaction that reads first and writes later can fail with SQLITE_BUSY
-    /// without waiting, when another connection committed in between.
+    /// without waiting, when another connection committed in between. Take <see cref="WriteGate"/> first.
     /// </summary>
     public static SqliteTransaction BeginWrite(SqliteConnection connection)
     {
@@ -105,6 +120,7 @@ public sealed class SqliteDatabase
             }
 
             await using var connection = await OpenRawAsync(cancellationToken);
+            using var gate = await WriteGate.EnterAsync(cancellationToken);
             var mode = await connection.ExecuteScalarAsync<string>(new CommandDefinition("PRAGMA journal_mode=WAL;", cancellationToken: cancellationToken));
             if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
             {

@@ -75,10 +75,11 @@ public sealed partial class SqliteGatewayKeyStore
         => connection.QuerySingleOrDefaultAsync<GatewayKeyRow?>(new CommandDefinition(
             $"SELECT {GatewayKeyRow.Columns} FROM gateway_keys WHERE id = @id;", new { id }, transaction, cancellationToken: cancellationToken));
 
-    /// <summary>Runs <paramref name="write"/> in a BEGIN IMMEDIATE transaction, commits, and moves the version on.</summary>
+    /// <summary>Runs <paramref name="write"/> in a BEGIN IMMEDIATE transaction behind the write gate, commits, and moves the version on.</summary>
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
+        using var gate = await _database.WriteGate.EnterAsync(cancellationToken);
         await using var transaction = SqliteDatabase.BeginWrite(connection);
         var result = await write(connection, transaction);
         await transaction.CommitAsync(cancellationToken);
