@@ -91,7 +91,7 @@ internal sealed record HarnessOptions
                 "--quick" => options,
                 "--full" => options with
                 {
-                    Mode = "full", Rounds = 3, WarmupSeconds = 2, StartupWarmupSeconds = 6, Seconds = 8, LatencySeconds = 8,
+                    Mode = "full", Rounds = 3, WarmupSeconds = 2, StartupWarmupSeconds = 6, Seconds = 6, LatencySeconds = 6,
                     Connections = [32, 128], Streams = [1, 32, 128], IdleStreams = 1000,
                 },
                 "--smoke" => options with
