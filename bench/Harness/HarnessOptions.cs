@@ -13,8 +13,19 @@ internal sealed record HarnessOptions
 
     public double Seconds { get; init; } = 3;
 
-    /// <summary>Load on every row once, before the first point.</summary>
-    public double StartupWarmupSeconds { get; init; } = 3;
+    /// <summary>
+    /// Load on every row before the first point, in windows of <see cref="SettleWindowSeconds"/>, until
+    /// its code is final (a .NET process: its tiered compilation thread idle for a whole window;
+    /// others: CPU per request no longer improving) or this much time has passed. The runtime's
+    /// tiered compilation with dynamic PGO takes 20–60 s of full load on one core to reach its final
+    /// code; until then a proxy costs up to 4× the CPU per request.
+    /// </summary>
+    public double StartupWarmupSeconds { get; init; } = 90;
+
+    /// <summary>The least load before the first point, however steady the first windows look.</summary>
+    public double StartupWarmupMinSeconds { get; init; } = 10;
+
+    public double SettleWindowSeconds { get; init; } = 5;
 
     public double LatencySeconds { get; init; } = 3;
 
@@ -64,12 +75,13 @@ internal sealed record HarnessOptions
 
     public const string Usage = """
         Usage: LlmGateway.Bench.Harness [--quick | --full | --smoke] [options]   (normally started by bench/run)
-          --quick                 1 round, short windows, c=32, streams 1/32, 200 idle streams (default; a few minutes)
-          --full                  3 rounds, c=32/128, c=1 latency, streams 1/32/128, 1000 idle streams (~30 min)
+          --quick                 1 round, short windows, c=32, streams 1/32, 200 idle streams (default; about 10 minutes)
+          --full                  3 rounds, c=32/128, c=1 latency, streams 1/32/128, 1000 idle streams (~40 min)
           --smoke                 the quickest run that still prints every table (used by the test suite)
           --rounds <n>            repeats of every point, interleaved across rows (1..20)
           --seconds <s>           measured window of a throughput or stream point (1..120)
           --warmup <s>            discarded warm-up before every point (0..60)
+          --settle <s>            most load on a row before its first point, until its code is final (1..300)
           --idle-streams <n>      open idle streams of the memory point (1..5000)
           --only <ids>            comma-separated row ids (direct,nginx,yarp,gw-pass,gw-keys,gw-budget,gw-capture,gw-translate,portkey,variant)
           --variant <K=V>         adds a row "variant": the full-chain gateway with this environment variable (repeatable)
@@ -91,17 +103,18 @@ internal sealed record HarnessOptions
                 "--quick" => options,
                 "--full" => options with
                 {
-                    Mode = "full", Rounds = 3, WarmupSeconds = 2, StartupWarmupSeconds = 6, Seconds = 6, LatencySeconds = 6,
+                    Mode = "full", Rounds = 3, WarmupSeconds = 2, StartupWarmupSeconds = 120, StartupWarmupMinSeconds = 15, Seconds = 6, LatencySeconds = 6,
                     Connections = [32, 128], Streams = [1, 32, 128], IdleStreams = 1000,
                 },
                 "--smoke" => options with
                 {
-                    Mode = "smoke", Rounds = 1, WarmupSeconds = 0.5, StartupWarmupSeconds = 1, Seconds = 1, LatencySeconds = 1,
+                    Mode = "smoke", Rounds = 1, WarmupSeconds = 0.5, StartupWarmupSeconds = 1, StartupWarmupMinSeconds = 1, SettleWindowSeconds = 1, Seconds = 1, LatencySeconds = 1,
                     Connections = [8], Streams = [2], IdleStreams = 20,
                 },
                 "--rounds" => options with { Rounds = (int)Number(Next(), 1, 20, "--rounds") },
                 "--seconds" => options with { Seconds = Number(Next(), 1, 120, "--seconds"), LatencySeconds = Number(args[i], 1, 120, "--seconds") },
                 "--idle-streams" => options with { IdleStreams = (int)Number(Next(), 1, 5000, "--idle-streams") },
+                "--settle" => options with { StartupWarmupSeconds = Number(Next(), 1, 300, "--settle"), StartupWarmupMinSeconds = Math.Min(options.StartupWarmupMinSeconds, Number(args[i], 1, 300, "--settle")) },
                 "--warmup" => options with { WarmupSeconds = Number(Next(), 0, 60, "--warmup") },
                 "--only" => options with { Only = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] },
                 "--variant" => options with { VariantEnvironment = AddVariable(options.VariantEnvironment, Next()) },

@@ -23,6 +23,7 @@ internal static class Header
             {cpu}, {HarnessOptions.MachineCpus} cores, {os ?? RuntimeInformation.OSDescription}; load average at the end {load}.
             {string.Join(" · ", versions)}.
             {(options.Pin ? $"Proxy under test alone on cpu {options.ProxyCpus}; wrk, stream client and fake upstream on cpu {options.LoadCpus}." : "No core pinning.")}
+            Every row is first loaded until its code is final ({options.SettleWindowSeconds} s windows at 32 connections, {options.StartupWarmupMinSeconds}–{options.StartupWarmupSeconds} s): for .NET, until the tiered compilation thread is idle for a window; for the others, until CPU per request stops improving.
             Every point: {options.Rounds} round(s), rows interleaved in an order rotated each round, {options.WarmupSeconds} s discarded warm-up, {options.Seconds} s measured; cells give the median (min–max); a trial with any error is void.
             Non-streamed: ~1 KB OpenAI chat request, ~600 B answer. Streams: 24 content events 5 ms apart, each stamped with its write time.
             """);

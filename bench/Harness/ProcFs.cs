@@ -22,6 +22,42 @@ internal static class ProcFs
         return ticks * 1_000_000 / Native.ClockTicksPerSecond;
     }
 
+    /// <summary>
+    /// CPU time of the .NET runtime's tiered compilation thread (".NET Tiered Compilation Worker",
+    /// cut to ".NET Tiered Com" in comm) in microseconds, or null when the process has no such thread.
+    /// </summary>
+    public static long? TieringMicroseconds(int pid)
+    {
+        long? ticks = null;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    var text = File.ReadAllText(Path.Combine(task, "stat"));
+                    var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+                    ticks = (ticks ?? 0) + long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // The thread has just exited (it does when it has had nothing to do for a while).
+                }
+            }
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        return ticks * 1_000_000 / Native.ClockTicksPerSecond;
+    }
+
     /// <summary>Resident set size of <paramref name="pid"/> and its descendants, in bytes.</summary>
     public static long RssBytes(int pid)
     {

@@ -17,13 +17,13 @@ internal sealed class Runner(HarnessOptions options, IReadOnlyList<Target> targe
 
     public async Task RunAsync()
     {
-        // Before any point: every row once under load (JIT tiering, connection pools, Node's
-        // optimiser; Portkey runs at a tenth of its speed for its first seconds).
+        // Before any point: every row under load until its code is final (JIT tiering and dynamic
+        // PGO, connection pools, Node's optimiser; Portkey runs at a tenth of its speed at first).
         foreach (var target in targets)
         {
-            _ = await Wrk.RunAsync(options.Wrk, target, 32, TimeSpan.FromSeconds(options.StartupWarmupSeconds), scratch);
-            _ = await StreamLoad.RunAsync(target, 8, TimeSpan.Zero, TimeSpan.FromSeconds(Math.Max(1, options.StartupWarmupSeconds / 3)), Events);
-            Progress($"warmed up {target.Id}");
+            var settled = await SettleAsync(target);
+            _ = await StreamLoad.RunAsync(target, 32, TimeSpan.Zero, TimeSpan.FromSeconds(Math.Max(1, options.StartupWarmupMinSeconds / 2)), Events);
+            Progress($"warmed up {target.Id}: {settled}");
         }
 
         foreach (var connections in options.Connections)
@@ -131,6 +131,53 @@ internal sealed class Runner(HarnessOptions options, IReadOnlyList<Target> targe
         var trial = new MemoryTrial(idle, result.BytesPerStream, result.Errors, result.FirstError);
         Results.Add(Results.Memory, target.Id, trial);
         return string.Create(CultureInfo.InvariantCulture, $"idle RSS {idle / 1048576:0.0} MiB, {result.BytesPerStream / 1024:0.0} KiB per open stream{Errors(trial.Errors, trial.ErrorText)}");
+    }
+
+    /// <summary>
+    /// Loads the row at 32 connections in windows until its code is final: for a .NET process, until
+    /// its tiered compilation thread did no work for a whole window (or has exited); for the others,
+    /// until two windows in a row are no better than the best before them by more than 5%. At least
+    /// the minimum time, at most the maximum.
+    /// </summary>
+    private async Task<string> SettleAsync(Target target)
+    {
+        var measured = target.Process ?? upstream;
+        var window = TimeSpan.FromSeconds(options.SettleWindowSeconds);
+        var history = new List<string>();
+        var elapsed = 0.0;
+        var best = double.PositiveInfinity;
+        var stale = 0;
+        while (true)
+        {
+            var cpu = ProcFs.CpuMicroseconds(measured.Pid);
+            var tiering = ProcFs.TieringMicroseconds(measured.Pid);
+            var result = await Wrk.RunAsync(options.Wrk, target, 32, window, scratch);
+            cpu = ProcFs.CpuMicroseconds(measured.Pid) - cpu;
+            var tieringAfter = ProcFs.TieringMicroseconds(measured.Pid);
+            elapsed += window.TotalSeconds;
+            var current = result.Requests > 0 ? (double)cpu / result.Requests : double.NaN;
+            bool steady;
+            if (tiering is not null && target.Process is not null)
+            {
+                // A tiering thread that idles exits; a new one may have started since.
+                var jit = (tieringAfter ?? tiering.Value) - tiering.Value;
+                jit = jit < 0 ? tieringAfter!.Value : jit;
+                steady = tieringAfter is null || jit == 0;
+                history.Add(string.Create(CultureInfo.InvariantCulture, $"{current:0} (JIT {jit / 1000} ms)"));
+            }
+            else
+            {
+                stale = current < 0.95 * best ? 0 : stale + 1;
+                best = double.IsNaN(current) ? best : Math.Min(best, current);
+                steady = stale >= 2;
+                history.Add(current.ToString("0", CultureInfo.InvariantCulture));
+            }
+
+            if (elapsed >= options.StartupWarmupSeconds || (elapsed >= options.StartupWarmupMinSeconds && steady))
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"{elapsed:0} s, CPU µs/request per window {string.Join(" → ", history)}{(steady ? "" : " (not settled)")}");
+            }
+        }
     }
 
     private async Task WarmUpAsync(Target target, int connections)
